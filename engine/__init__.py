@@ -1,0 +1,1 @@
+"""The archkb engine: pure library code (no printing, no UI, no rendering)."""

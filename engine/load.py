@@ -1,0 +1,190 @@
+"""Read KB folders (built-in + overlays) into validated records, reporting every problem at once.
+
+Layout of a KB root: one folder per kind (see `schema.KIND_MODELS`). A file holds one record, or
+`records:` (a list) with optional `defaults:` merged under each record. Files and folders whose
+names start with `.` or `_` are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import KbLoadError, KbProblem
+from .schema import KIND_MODELS
+from .yamlsafe import MAX_FILE_BYTES, LocatedDocument, YamlProblem, read_located
+
+KIND_OF_FOLDER: dict[str, str] = {folder: folder.rstrip("s") for folder in KIND_MODELS}
+KIND_OF_FOLDER["capabilities"] = "capability"
+KIND_OF_FOLDER["categories"] = "category"
+KIND_OF_FOLDER["needs"] = "need"
+MAX_FILES_PER_ROOT = 20_000
+
+
+def builtin_kb_root() -> Path:
+    """The folder of the KB that ships inside the package."""
+    return Path(str(resources.files("archkb.kb")))
+
+
+@dataclass(frozen=True)
+class LoadedRecord:
+    """A validated record and where it came from."""
+
+    kind: str
+    record: Any
+    file: str
+    line: int | None
+    root_index: int
+    """0 for the built-in KB, 1.. for overlays in the order given."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}/{self.record.id}"
+
+
+def kb_files(root: Path) -> list[Path]:
+    """Every YAML file of a KB root, sorted, skipping hidden and `_` names and symlinks out."""
+    root = root.resolve()
+    found: list[Path] = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith((".", "_")) for part in rel.parts):
+            continue
+        if path.suffix in (".yaml", ".yml") and path.is_file():
+            found.append(path)
+            if len(found) > MAX_FILES_PER_ROOT:
+                break
+    return found
+
+
+def read_records(roots: Sequence[Path]) -> list[LoadedRecord]:
+    """Read and validate every record under the roots (index 0 = built-in).
+
+    Raises:
+        KbLoadError: with every problem found (file, line, record, field, message).
+    """
+    problems: list[KbProblem] = []
+    loaded: list[LoadedRecord] = []
+    for index, root in enumerate(roots):
+        if not root.is_dir():
+            problems.append(KbProblem(str(root), None, None, None, "KB folder not found"))
+            continue
+        files = kb_files(root)
+        if len(files) > MAX_FILES_PER_ROOT:
+            problems.append(
+                KbProblem(str(root), None, None, None, f"more than {MAX_FILES_PER_ROOT} files")
+            )
+            continue
+        for path in files:
+            loaded.extend(_read_file(root, path, index, problems))
+    if problems:
+        raise KbLoadError(problems)
+    return loaded
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _read_file(root: Path, path: Path, index: int, problems: list[KbProblem]) -> Iterator[LoadedRecord]:
+    shown = _display(path)
+    folder = path.relative_to(root.resolve()).parts[0] if path.parent != root.resolve() else ""
+    model = KIND_MODELS.get(folder)
+    if model is None:
+        known = ", ".join(sorted(KIND_MODELS))
+        problems.append(
+            KbProblem(shown, None, None, None, f"file is not inside a kind folder ({known})")
+        )
+        return
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise YamlProblem(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        doc = read_located(path.read_bytes())
+    except YamlProblem as exc:
+        problems.append(KbProblem(shown, exc.line, None, None, exc.message))
+        return
+    except OSError as exc:
+        problems.append(KbProblem(shown, None, None, None, f"cannot read: {exc.strerror}"))
+        return
+    for data, base, record_line in _split_records(doc, shown, problems):
+        yield from _validate(model, KIND_OF_FOLDER[folder], data, base, doc, shown, record_line, index, problems)
+
+
+def _split_records(
+    doc: LocatedDocument, shown: str, problems: list[KbProblem]
+) -> Iterable[tuple[dict[str, Any], tuple[str | int, ...], int | None]]:
+    data = doc.data
+    if not isinstance(data, dict):
+        problems.append(KbProblem(shown, 1, None, None, "expected a mapping (one record, or records:)"))
+        return []
+    if "records" not in data:
+        return [(data, (), doc.line_of(()))]
+    extra = set(data) - {"records", "defaults"}
+    if extra:
+        problems.append(
+            KbProblem(shown, doc.line_of((sorted(extra)[0],)), None, None,
+                      f"unexpected top-level keys {sorted(extra)} beside records:")
+        )
+        return []
+    defaults = data.get("defaults") or {}
+    records = data["records"]
+    if not isinstance(defaults, dict) or not isinstance(records, list):
+        problems.append(KbProblem(shown, 1, None, None, "defaults: must be a mapping and records: a list"))
+        return []
+    out = []
+    for i, item in enumerate(records):
+        if not isinstance(item, dict):
+            problems.append(KbProblem(shown, doc.line_of(("records", i)), None, None, "a record must be a mapping"))
+            continue
+        out.append(({**defaults, **item}, ("records", i), doc.line_of(("records", i))))
+    return out
+
+
+def _validate(
+    model: type[BaseModel],
+    kind: str,
+    data: dict[str, Any],
+    base: tuple[str | int, ...],
+    doc: LocatedDocument,
+    shown: str,
+    record_line: int | None,
+    index: int,
+    problems: list[KbProblem],
+) -> Iterator[LoadedRecord]:
+    label = str(data.get("id") or data.get("code") or "?")[:80]
+    try:
+        record = model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            field_path = ".".join(str(p) for p in loc) or None
+            line = doc.line_of(base + loc) if loc and loc[0] in _own_keys(doc, base) else None
+            if line is None:
+                line = doc.line_of(("defaults", *loc)) if base else None
+            problems.append(KbProblem(shown, line or record_line, f"{kind} {label}", field_path, err["msg"]))
+        return
+    yield LoadedRecord(kind, record, shown, record_line, index)
+
+
+def _own_keys(doc: LocatedDocument, base: tuple[str | int, ...]) -> set[Any]:
+    return {path[len(base)] for path in doc.lines if len(path) > len(base) and path[: len(base)] == base}
+
+
+def load_records(roots: Sequence[Path]) -> list[LoadedRecord]:
+    """Read, validate and integrity-check the roots; raise KbLoadError listing all problems."""
+    from .integrity import check_integrity
+
+    records = read_records(roots)
+    problems = check_integrity(records)
+    if problems:
+        raise KbLoadError(problems)
+    return records

@@ -1,0 +1,316 @@
+"""Pydantic models for every kind of record in the knowledge base, and for engine results.
+
+Records are strict (`extra="forbid"`) so that a typo in a KB file is an error with a location,
+not a silently ignored field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_SLUG_RE = re.compile(SLUG_PATTERN)
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Name = Annotated[str, Field(min_length=1, max_length=120)]
+
+
+def _https_only(url: HttpUrl) -> HttpUrl:
+    if url.scheme != "https":
+        raise ValueError("sources must be https URLs")
+    return url
+
+
+SourceUrl = Annotated[HttpUrl, AfterValidator(_https_only)]
+
+
+class Quality(str, Enum):
+    """Quality attributes that patterns affect and blueprints are profiled on."""
+
+    availability = "availability"
+    scalability = "scalability"
+    cost = "cost"
+    latency = "latency"
+    security = "security"
+    operability = "operability"
+    portability = "portability"
+
+
+class Fit(str, Enum):
+    """How closely a service matches its capability's neutral definition."""
+
+    exact = "exact"
+    partial = "partial"
+
+
+class Trait(str, Enum):
+    """Traits of a capability that needs can demand (e.g. all compute must be serverless)."""
+
+    compute = "compute"
+    serverless = "serverless"
+    container = "container"
+    kubernetes = "kubernetes"
+    vm = "vm"
+    managed = "managed"
+    data = "data"
+    network = "network"
+
+
+class NeedKind(str, Enum):
+    capability = "capability"
+    residency = "residency"
+    quality = "quality"
+    compliance = "compliance"
+    security = "security"
+    provider = "provider"
+
+
+class Record(BaseModel):
+    """Fields every KB record shares."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+    id: Slug
+    name: Name
+    aliases: list[Name] = []
+    summary: Text
+    sources: list[SourceUrl] = Field(min_length=1)
+    override: bool = False
+    """An overlay record may replace a built-in one only when it says so."""
+
+
+class Provider(Record):
+    kind: Literal["provider"] = "provider"
+    short_name: Name
+    terraform_provider: Slug
+    resource_prefix: Annotated[str, Field(pattern=r"^[a-z]+_$")]
+    official_domains: list[str] = Field(min_length=1)
+
+
+class Jurisdiction(Record):
+    kind: Literal["jurisdiction"] = "jurisdiction"
+    geography: Slug
+
+
+class Region(BaseModel):
+    """A public cloud region. Its id is derived: `<provider>-<code>`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["region"] = "region"
+    provider: Slug
+    code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
+    name: Name
+    city: Name
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    geography: Slug
+    jurisdictions: list[Slug] = Field(min_length=1)
+    default_for: list[Slug] = []
+    secondary_for: list[Slug] = []
+    opt_in: bool = False
+    verified: dt.date
+    sources: list[SourceUrl] = Field(min_length=1)
+    override: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.provider}-{self.code}"
+
+    @property
+    def aliases(self) -> list[str]:
+        return [self.code]
+
+    @property
+    def summary(self) -> str:
+        return f"{self.name} — {self.city}, {self.country}"
+
+    @model_validator(mode="after")
+    def _defaults_are_own_jurisdictions(self) -> Region:
+        stray = [j for j in self.default_for + self.secondary_for if j not in self.jurisdictions]
+        if stray:
+            raise ValueError(f"default_for/secondary_for {stray} is not among this region's jurisdictions")
+        return self
+
+
+class Category(Record):
+    kind: Literal["category"] = "category"
+    applies_to: list[Literal["capability", "pattern", "tool"]] = Field(min_length=1)
+
+
+class NoEquivalent(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    note: Text
+    closest: Slug | None = None
+    """A service id (of that provider) that comes closest, if any."""
+
+
+class Capability(Record):
+    kind: Literal["capability"] = "capability"
+    category: Slug
+    traits: list[Trait] = []
+    no_equivalent: dict[Slug, NoEquivalent] = {}
+
+
+class IacTypes(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    terraform: list[Annotated[str, Field(pattern=r"^[a-z]+_[a-z0-9_]+$")]] = []
+    cloudformation: list[Annotated[str, Field(pattern=r"^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$")]] = []
+
+
+class Service(Record):
+    kind: Literal["service"] = "service"
+    provider: Slug
+    capability: Slug
+    also_implements: list[Slug] = []
+    fit: Fit = Fit.exact
+    caveat: Text | None = None
+    diagrams: Annotated[str, Field(pattern=r"^diagrams(\.[a-z0-9_]+)+\.[A-Za-z0-9_]+$")] | None = None
+    iac: IacTypes = IacTypes()
+    pricing: Literal["pay-per-use", "provisioned", "free", "mixed"] = "mixed"
+    unavailable_in: list[Annotated[str, Field(max_length=40)]] = []
+    available_in: list[Annotated[str, Field(max_length=40)]] | None = None
+    verified: dt.date
+
+    @model_validator(mode="after")
+    def _partial_needs_caveat(self) -> Service:
+        if self.fit is Fit.partial and not self.caveat:
+            raise ValueError("a partial fit needs a caveat saying what differs")
+        if self.available_in is not None and self.unavailable_in:
+            raise ValueError("give either available_in or unavailable_in, not both")
+        return self
+
+
+class PatternRelations(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    complements: list[Slug] = []
+    conflicts_with: list[Slug] = []
+    alternative_to: list[Slug] = []
+    specializes: list[Slug] = []
+
+
+Effect = Annotated[int, Field(ge=-2, le=2)]
+
+
+class Pattern(Record):
+    kind: Literal["pattern"] = "pattern"
+    category: Slug
+    problem: Text
+    solution: Text
+    when_to_use: list[Text] = Field(min_length=1)
+    when_to_avoid: list[Text] = Field(min_length=1)
+    tradeoffs: list[Text] = Field(min_length=1)
+    effects: dict[Quality, Effect] = {}
+    requires: list[Slug] = []
+    """Capabilities the pattern needs from a platform."""
+    relations: PatternRelations = PatternRelations()
+    satisfies: list[Slug] = []
+
+
+class Component(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    role: Slug
+    capability: Slug
+    tier: Literal["edge", "web", "app", "data", "integration", "network", "security", "ops"]
+    label: Name | None = None
+
+
+class Flow(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    source: Slug = Field(alias="from")
+    target: Slug = Field(alias="to")
+    label: Annotated[str, Field(min_length=1, max_length=40)]
+
+
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class Blueprint(Record):
+    kind: Literal["blueprint"] = "blueprint"
+    patterns: list[Slug] = Field(min_length=1)
+    components: list[Component] = Field(min_length=1)
+    flows: list[Flow] = []
+    quality: dict[Quality, Score]
+    suits: list[Slug] = []
+    tradeoffs: list[Text] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _flows_join_components(self) -> Blueprint:
+        roles = [c.role for c in self.components]
+        duplicates = sorted({r for r in roles if roles.count(r) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate component roles: {duplicates}")
+        for flow in self.flows:
+            for end in (flow.source, flow.target):
+                if end not in roles:
+                    raise ValueError(f"flow end {end!r} is not a component role")
+        missing = [q.value for q in Quality if q not in self.quality]
+        if missing:
+            raise ValueError(f"quality profile lacks {missing}")
+        return self
+
+
+class Tool(Record):
+    kind: Literal["tool"] = "tool"
+    category: Slug
+    related: list[Slug] = []
+    """Other tools it is used with."""
+    managed_equivalents: dict[Slug, list[Slug]] = {}
+    """Per provider, the services that offer this tool (or its job) as a managed service."""
+    practices: list[Slug] = []
+    """Patterns (practices) that apply to this tool, e.g. Terraform → module composition."""
+
+
+class NeedEffects(BaseModel):
+    """What a need does to the recommendation: hard constraints and soft weights."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    jurisdiction: Slug | None = None
+    providers: list[Slug] = []
+    compute_traits: list[Trait] = []
+    any_capability: list[Slug] = []
+    any_pattern: list[Slug] = []
+    controls: list[Slug] = []
+    weights: dict[Quality, Annotated[float, Field(ge=0, le=3)]] = {}
+    secondary_region: bool = False
+
+
+class Need(Record):
+    kind: Literal["need"] = "need"
+    need_kind: NeedKind
+    effects: NeedEffects = NeedEffects()
+    conflicts_with: list[Slug] = []
+
+    @model_validator(mode="after")
+    def _kind_matches_effects(self) -> Need:
+        e = self.effects
+        if self.need_kind is NeedKind.residency and not e.jurisdiction:
+            raise ValueError("a residency need must name a jurisdiction in effects")
+        if self.need_kind is NeedKind.provider and not e.providers:
+            raise ValueError("a provider need must name providers in effects")
+        return self
+
+
+AnyRecord = Provider | Jurisdiction | Region | Category | Capability | Service | Pattern | Blueprint | Tool | Need
+
+KIND_MODELS: dict[str, type[BaseModel]] = {
+    "providers": Provider,
+    "jurisdictions": Jurisdiction,
+    "regions": Region,
+    "categories": Category,
+    "capabilities": Capability,
+    "services": Service,
+    "patterns": Pattern,
+    "blueprints": Blueprint,
+    "tools": Tool,
+    "needs": Need,
+}
+"""KB folder name → record model. The folder decides the kind; records do not repeat it."""
+
+
+def is_slug(text: str) -> bool:
+    return bool(_SLUG_RE.match(text))

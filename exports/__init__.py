@@ -1,0 +1,1 @@
+"""archkb exports."""
