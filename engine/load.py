@@ -181,10 +181,10 @@ def _own_keys(doc: LocatedDocument, base: tuple[str | int, ...]) -> set[Any]:
 
 def load_records(roots: Sequence[Path]) -> list[LoadedRecord]:
     """Read, validate and integrity-check the roots; raise KbLoadError listing all problems."""
-    from .integrity import check_integrity
+    from .integrity import apply_overrides, check_references
 
-    records = read_records(roots)
-    problems = check_integrity(records)
+    records, problems = apply_overrides(read_records(roots))
+    problems += check_references(records)
     if problems:
         raise KbLoadError(problems)
     return records

@@ -154,6 +154,8 @@ class Capability(Record):
     category: Slug
     traits: list[Trait] = []
     no_equivalent: dict[Slug, NoEquivalent] = {}
+    preferred: dict[Slug, Slug] = {}
+    """Provider → the service to pick when several implement this capability."""
 
 
 class IacTypes(BaseModel):

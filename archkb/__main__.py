@@ -1,0 +1,5 @@
+"""`python -m archkb` runs the CLI."""
+
+from archkb.cli import main
+
+main()

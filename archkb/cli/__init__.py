@@ -1,0 +1,82 @@
+"""The `archkb` command line: thin click commands over the engine (parse → call → render).
+
+Heavy modules (networkx, textual, diagrams, sqlite_utils) are imported inside the commands that
+need them so `archkb --help` and the headline commands stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from archkb import __version__
+
+from .common import AppContext, CliProblem
+
+COMMAND_MODULES = {
+    "validate": "core", "stats": "core", "list": "core", "show": "core", "search": "core",
+    "graph": "core", "compare": "core",
+    "recommend": "recommend", "why-not": "recommend",
+    "map": "mapping",
+    "export": "export",
+}
+"""Command name → module in this package that defines it (imported on demand)."""
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported only when used (or listed in help)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module_name = COMMAND_MODULES.get(name)
+        if module_name is None:
+            return None
+        import importlib
+
+        module = importlib.import_module(f"archkb.cli.{module_name}")
+        command: click.Command = getattr(module, name.replace("-", "_") + "_command")
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--kb", "overlays", multiple=True, type=click.Path(path_type=str),
+              help="Overlay KB folder (same layout as the built-in kb/); repeatable. "
+                   "$ARCHKB_PATH adds more (os.pathsep-separated).")
+@click.option("--no-cache", is_flag=True, help="Load from YAML, ignoring the compiled cache.")
+@click.version_option(__version__, prog_name="archkb")
+@click.pass_context
+def cli(ctx: click.Context, overlays: tuple[str, ...], no_cache: bool) -> None:
+    """archkb: architecture knowledge graph and decision assistant for AWS, Azure and GCP.
+
+    \b
+    Examples:
+      archkb recommend --needs serverless,eu --explain
+      archkb map "AWS Lambda" --to azure,gcp
+      archkb show pattern/cqrs
+      archkb search queue
+
+    Exit codes: 0 ok, 1 nothing found, 2 bad input or usage.
+    """
+    ctx.obj = AppContext(overlays=overlays, use_cache=not no_cache)
+
+
+def main() -> None:
+    """Console entry point: run the CLI, turning expected problems into clean exits."""
+    try:
+        cli.main(standalone_mode=False)
+    except CliProblem as problem:
+        click.echo(f"archkb: {problem.message}", err=True)
+        sys.exit(problem.exit_code)
+    except click.exceptions.Abort:
+        click.echo("archkb: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)

@@ -1,0 +1,96 @@
+"""What every command shares: the loaded KB, errors with exit codes, JSON output, the console."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from archkb.engine.kb import KnowledgeBase
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class CliProblem(Exception):
+    """An expected failure: printed as one clear message, then exit with `exit_code`."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+@dataclass
+class AppContext:
+    overlays: tuple[str, ...] = ()
+    use_cache: bool = True
+    _kb: KnowledgeBase | None = field(default=None, repr=False)
+
+    def kb(self) -> KnowledgeBase:
+        """Load the KB once per invocation; KB problems become exit 2 with every location."""
+        if self._kb is None:
+            from archkb.engine.errors import KbLoadError
+            from archkb.engine.store import load_knowledge_base
+
+            try:
+                self._kb, warnings = load_knowledge_base(
+                    [Path(p) for p in self.overlays], use_cache=self.use_cache
+                )
+            except KbLoadError as exc:
+                lines = [str(p) for p in exc.problems]
+                raise CliProblem(
+                    f"the knowledge base has {len(lines)} problem(s):\n  " + "\n  ".join(lines)
+                ) from None
+            for warning in warnings:
+                click.echo(f"archkb: warning: {warning}", err=True)
+        return self._kb
+
+
+def app(ctx: click.Context) -> AppContext:
+    obj: AppContext = ctx.find_root().obj
+    return obj
+
+
+def json_option(func: F) -> F:
+    """The shared `--json` flag."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON (stable shape, see README).")(func)
+
+
+def print_json(data: Any) -> None:
+    """JSON to stdout: sorted keys where the data is a dict of records, UTF-8, trailing newline."""
+    if hasattr(data, "model_dump"):
+        data = data.model_dump(mode="json")
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def split_csv(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def provider_list(kb: KnowledgeBase, value: str | None, option: str) -> list[str]:
+    """Parse `aws,azure` or `all` against the KB's providers (exit 2 on unknown ones)."""
+    names = split_csv(value)
+    if not names or names == ["all"]:
+        return sorted(kb.providers)
+    unknown = [n for n in names if n not in kb.providers]
+    if unknown:
+        raise CliProblem(
+            f"{option}: unknown provider {', '.join(unknown)} (known: {', '.join(sorted(kb.providers))}, all)"
+        )
+    return names

@@ -1,0 +1,168 @@
+"""Records as Markdown, shared by `archkb show` and the TUI detail pane.
+
+Links use `archkb:kind/id` targets so the TUI can follow them; the CLI shows their text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from archkb.engine.kb import KnowledgeBase
+
+
+def link(kb: KnowledgeBase, key: str) -> str:
+    try:
+        name = kb.get(key).name
+    except KeyError:
+        return f"`{key}`"
+    return f"[{name}](archkb:{key})"
+
+
+def _links(kb: KnowledgeBase, kind: str, ids: list[str]) -> str:
+    return ", ".join(link(kb, f"{kind}/{i}") for i in ids) or "—"
+
+
+def _bullets(items: list[str]) -> list[str]:
+    return [f"- {item}" for item in items]
+
+
+def record_markdown(kb: KnowledgeBase, kind: str, record: Any) -> str:
+    """A Markdown page for one record."""
+    lines = [f"# {record.name}", "", f"*{kind}* · `{kind}/{record.id}`"]
+    if record.aliases:
+        lines.append(f"Also known as: {', '.join(record.aliases)}")
+    lines += ["", record.summary, ""]
+    renderer = _RENDERERS.get(kind)
+    if renderer:
+        lines += renderer(kb, record)
+    lines += ["", "## Sources", *_bullets([str(s) for s in record.sources])]
+    origin = kb.origins.get(f"{kind}/{record.id}")
+    if origin:
+        lines += ["", f"Defined in `{origin.file}`" + (f" line {origin.line}" if origin.line else "")]
+    return "\n".join(lines)
+
+
+def _service(kb: KnowledgeBase, s: Any) -> list[str]:
+    from archkb.engine.mapping import equivalents_of
+
+    out = [
+        f"- Provider: {link(kb, 'provider/' + s.provider)}",
+        f"- Capability: {link(kb, 'capability/' + s.capability)} (fit: {s.fit.value})",
+    ]
+    if s.caveat:
+        out.append(f"- Caveat: {s.caveat}")
+    if s.also_implements:
+        out.append(f"- Also covers: {_links(kb, 'capability', s.also_implements)}")
+    out.append(f"- Pricing: {s.pricing}")
+    if s.iac.terraform:
+        out.append(f"- Terraform: {', '.join(f'`{t}`' for t in s.iac.terraform)}")
+    if s.iac.cloudformation:
+        out.append(f"- CloudFormation: {', '.join(f'`{t}`' for t in s.iac.cloudformation)}")
+    if s.unavailable_in:
+        out.append(f"- Not offered in: {', '.join(s.unavailable_in)}")
+    if s.available_in is not None:
+        out.append(f"- Only offered in: {', '.join(s.available_in)}")
+    out.append(f"- Verified: {s.verified}")
+    out += ["", "## Equivalents"]
+    for provider in sorted(kb.providers):
+        if provider == s.provider:
+            continue
+        found = equivalents_of(kb, s, provider)
+        if found:
+            for e in found:
+                caveat = f" — {e.caveat}" if e.caveat else ""
+                out.append(f"- {provider}: {link(kb, 'service/' + e.id)} ({e.fit}){caveat}")
+        else:
+            gap = kb.capabilities[s.capability].no_equivalent.get(provider)
+            out.append(f"- {provider}: none" + (f" — {gap.note}" if gap else ""))
+    return out
+
+
+def _capability(kb: KnowledgeBase, c: Any) -> list[str]:
+    out = [f"- Category: {link(kb, 'category/' + c.category)}",
+           f"- Traits: {', '.join(t.value for t in c.traits) or '—'}", "", "## Services"]
+    for provider in sorted(kb.providers):
+        services = kb.implementers(provider, c.id)
+        if services:
+            out.append(f"- {provider}: {_links(kb, 'service', [s.id for s in services])}")
+        else:
+            gap = c.no_equivalent.get(provider)
+            out.append(f"- {provider}: none" + (f" — {gap.note}" if gap else ""))
+    return out
+
+
+def _pattern(kb: KnowledgeBase, p: Any) -> list[str]:
+    out = [f"- Category: {link(kb, 'category/' + p.category)}", "", "## Problem", p.problem,
+           "", "## Solution", p.solution, "", "## When to use", *_bullets(p.when_to_use),
+           "", "## When to avoid", *_bullets(p.when_to_avoid), "", "## Trade-offs",
+           *_bullets(p.tradeoffs)]
+    if p.effects:
+        out += ["", "## Quality effects",
+                *_bullets([f"{q.value}: {v:+d}" for q, v in sorted(p.effects.items(), key=lambda i: i[0].value)])]
+    if p.requires:
+        out += ["", f"Requires: {_links(kb, 'capability', p.requires)}"]
+    relations = p.relations
+    for name in ("complements", "conflicts_with", "alternative_to", "specializes"):
+        ids = getattr(relations, name)
+        if ids:
+            out.append(f"- {name.replace('_', ' ').capitalize()}: {_links(kb, 'pattern', ids)}")
+    return out
+
+
+def _blueprint(kb: KnowledgeBase, b: Any) -> list[str]:
+    out = [f"Patterns: {_links(kb, 'pattern', b.patterns)}", "", "## Components"]
+    for c in b.components:
+        out.append(f"- **{c.role}** ({c.tier}): {link(kb, 'capability/' + c.capability)}")
+    if b.flows:
+        out += ["", "## Flows", *_bullets([f"{f.source} → {f.target}: {f.label}" for f in b.flows])]
+    out += ["", "## Quality profile",
+            *_bullets([f"{q.value}: {v}/5" for q, v in sorted(b.quality.items(), key=lambda i: i[0].value)]),
+            "", f"Suits: {_links(kb, 'need', b.suits)}", "", "## Trade-offs", *_bullets(b.tradeoffs)]
+    return out
+
+
+def _tool(kb: KnowledgeBase, t: Any) -> list[str]:
+    out = [f"- Category: {link(kb, 'category/' + t.category)}",
+           f"- Related: {_links(kb, 'tool', t.related)}",
+           f"- Practices: {_links(kb, 'pattern', t.practices)}", "", "## Managed equivalents"]
+    for provider, services in sorted(t.managed_equivalents.items()):
+        out.append(f"- {provider}: {_links(kb, 'service', services)}")
+    return out
+
+
+def _need(kb: KnowledgeBase, n: Any) -> list[str]:
+    e = n.effects
+    out = [f"- Kind: {n.need_kind.value}"]
+    if e.jurisdiction:
+        out.append(f"- Residency: every region in {link(kb, 'jurisdiction/' + e.jurisdiction)}")
+    if e.providers:
+        out.append(f"- Providers: {_links(kb, 'provider', e.providers)}")
+    if e.compute_traits:
+        out.append(f"- Every compute component must be: {', '.join(t.value for t in e.compute_traits)}")
+    if e.any_capability:
+        out.append(f"- Needs one of: {_links(kb, 'capability', e.any_capability)}")
+    if e.any_pattern:
+        out.append(f"- Needs the pattern: {_links(kb, 'pattern', e.any_pattern)}")
+    if e.controls:
+        out.append(f"- Adds controls: {_links(kb, 'capability', e.controls)}")
+    if e.weights:
+        out.append("- Weights: " + ", ".join(f"{q.value} ×{w:g}" for q, w in e.weights.items()))
+    if e.secondary_region:
+        out.append("- Adds a second region in the same jurisdiction")
+    return out
+
+
+def _region(kb: KnowledgeBase, r: Any) -> list[str]:
+    return [f"- Provider: {link(kb, 'provider/' + r.provider)}", f"- Code: `{r.code}`",
+            f"- City: {r.city}, {r.country} ({r.geography})",
+            f"- Jurisdictions: {_links(kb, 'jurisdiction', r.jurisdictions)}",
+            f"- Default for: {', '.join(r.default_for) or '—'}; second region for: "
+            f"{', '.join(r.secondary_for) or '—'}",
+            f"- Opt-in: {'yes' if r.opt_in else 'no'}", f"- Verified: {r.verified}"]
+
+
+_RENDERERS = {
+    "service": _service, "capability": _capability, "pattern": _pattern,
+    "blueprint": _blueprint, "tool": _tool, "need": _need, "region": _region,
+}

@@ -1,0 +1,140 @@
+"""The `KnowledgeBase`: typed records plus the indexes queries need, and a lazily built graph."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .schema import (
+    Blueprint,
+    Capability,
+    Category,
+    Jurisdiction,
+    Need,
+    Pattern,
+    Provider,
+    Region,
+    Service,
+    Tool,
+    Trait,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .load import LoadedRecord
+
+KINDS = (
+    "provider", "jurisdiction", "region", "category", "capability",
+    "service", "pattern", "blueprint", "tool", "need",
+)
+"""Record kinds in display order."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record was defined (for messages and `show`)."""
+
+    file: str
+    line: int | None
+
+
+@dataclass
+class KnowledgeBase:
+    """All records of a loaded KB. Build with `from_records`; treat as read-only."""
+
+    providers: dict[str, Provider] = field(default_factory=dict)
+    jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
+    regions: dict[str, Region] = field(default_factory=dict)
+    categories: dict[str, Category] = field(default_factory=dict)
+    capabilities: dict[str, Capability] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
+    patterns: dict[str, Pattern] = field(default_factory=dict)
+    blueprints: dict[str, Blueprint] = field(default_factory=dict)
+    tools: dict[str, Tool] = field(default_factory=dict)
+    needs: dict[str, Need] = field(default_factory=dict)
+    origins: dict[str, Origin] = field(default_factory=dict)
+    fingerprint: str = ""
+    store_path: Path | None = None
+    """The compiled SQLite store this KB was read from or written to, if any."""
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Derived data other engine modules compute once per KB (name index, store connection)."""
+
+    @classmethod
+    def from_records(cls, records: Sequence[LoadedRecord]) -> KnowledgeBase:
+        kb = cls()
+        for item in sorted(records, key=lambda r: (r.kind, r.record.id)):
+            kb.table(item.kind)[item.record.id] = item.record
+            kb.origins[item.key] = Origin(item.file, item.line)
+        return kb
+
+    def table(self, kind: str) -> dict[str, Any]:
+        """The id → record dict of one kind (`service`, `pattern`, …)."""
+        if kind not in KINDS:
+            raise KeyError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+        table: dict[str, Any] = getattr(self, "categories" if kind == "category" else
+                                        "capabilities" if kind == "capability" else kind + "s")
+        return table
+
+    def get(self, key: str) -> Any:
+        """A record by `kind/id` key; KeyError when absent."""
+        kind, _, record_id = key.partition("/")
+        return self.table(kind)[record_id]
+
+    def records(self) -> Iterator[tuple[str, Any]]:
+        """Every (kind, record), kinds in display order, ids sorted."""
+        for kind in KINDS:
+            for record_id in sorted(self.table(kind)):
+                yield kind, self.table(kind)[record_id]
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(self.table(kind)) for kind in KINDS}
+
+    # --- indexes -------------------------------------------------------------------------
+
+    @cached_property
+    def services_by_capability(self) -> dict[tuple[str, str], list[Service]]:
+        """(provider, capability) → services implementing it, primary implementers first."""
+        index: dict[tuple[str, str], list[Service]] = defaultdict(list)
+        for service in sorted(self.services.values(), key=lambda s: s.id):
+            index[(service.provider, service.capability)].append(service)
+        for service in sorted(self.services.values(), key=lambda s: s.id):
+            for capability in service.also_implements:
+                index[(service.provider, capability)].append(service)
+        return dict(index)
+
+    def implementers(self, provider: str, capability: str) -> list[Service]:
+        return self.services_by_capability.get((provider, capability), [])
+
+    @cached_property
+    def regions_by_provider(self) -> dict[str, list[Region]]:
+        index: dict[str, list[Region]] = defaultdict(list)
+        for region in sorted(self.regions.values(), key=lambda r: r.code):
+            index[region.provider].append(region)
+        return dict(index)
+
+    def region(self, provider: str, code: str) -> Region | None:
+        return self.regions.get(f"{provider}-{code}")
+
+    @cached_property
+    def services_by_terraform_type(self) -> dict[str, list[Service]]:
+        index: dict[str, list[Service]] = defaultdict(list)
+        for service in sorted(self.services.values(), key=lambda s: s.id):
+            for resource_type in service.iac.terraform:
+                index[resource_type].append(service)
+        return dict(index)
+
+    def is_compute(self, capability_id: str) -> bool:
+        capability = self.capabilities.get(capability_id)
+        return bool(capability and Trait.compute in capability.traits)
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The typed graph (built on first use: only graph commands pay for networkx)."""
+        from .graph import build_graph
+
+        return build_graph(self)

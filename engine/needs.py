@@ -1,0 +1,162 @@
+"""Parse `--needs serverless,eu` into hard constraints and soft weights, catching clashes."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .schema import Need, NeedKind, Quality, Trait
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+
+
+class NeedsError(ValueError):
+    """Needs the user must fix: unknown, empty or contradictory. `str()` is the message."""
+
+
+@dataclass(frozen=True)
+class ParsedNeeds:
+    """The needs as constraints the recommender applies."""
+
+    needs: tuple[Need, ...]
+    jurisdiction: str | None = None
+    providers: frozenset[str] | None = None
+    compute_traits: frozenset[Trait] = frozenset()
+    capability_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(need id, capabilities of which the blueprint must include one)."""
+    pattern_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    controls: tuple[tuple[str, str], ...] = ()
+    """(need id, capability the provider must offer), in need order."""
+    weights: dict[Quality, float] = field(default_factory=dict)
+    weight_sources: dict[Quality, tuple[str, ...]] = field(default_factory=dict)
+    secondary_region: bool = False
+
+    @property
+    def ids(self) -> list[str]:
+        return [n.id for n in self.needs]
+
+    def constraints(self) -> dict[str, object]:
+        """A JSON-friendly summary of the constraints."""
+        return {
+            "jurisdiction": self.jurisdiction,
+            "providers": sorted(self.providers) if self.providers else None,
+            "compute_traits": sorted(t.value for t in self.compute_traits),
+            "any_capability": {need: list(caps) for need, caps in self.capability_groups},
+            "any_pattern": {need: list(pats) for need, pats in self.pattern_groups},
+            "controls": sorted({cap for _, cap in self.controls}),
+            "weights": {q.value: w for q, w in sorted(self.weights.items(), key=lambda i: i[0].value)},
+            "secondary_region": self.secondary_region,
+        }
+
+
+def need_vocabulary(kb: KnowledgeBase) -> dict[str, str]:
+    """Every accepted word (id or alias, case-folded) → need id."""
+    vocabulary: dict[str, str] = {}
+    for need in kb.needs.values():
+        for word in (need.id, *need.aliases):
+            vocabulary.setdefault(word.casefold(), need.id)
+    return vocabulary
+
+
+def split_needs(text: str | Iterable[str]) -> list[str]:
+    """'serverless, EU ,,low-cost' → ['serverless', 'EU', 'low-cost']."""
+    parts = [text] if isinstance(text, str) else list(text)
+    return [word.strip() for part in parts for word in part.split(",") if word.strip()]
+
+
+def parse_needs(kb: KnowledgeBase, text: str | Iterable[str]) -> ParsedNeeds:
+    """Parse comma-separated need ids or aliases (any case, spaces tolerated).
+
+    Raises:
+        NeedsError: when empty, when a word is unknown (with "did you mean"), or when two
+            needs contradict each other (naming both and why).
+    """
+    words = split_needs(text)
+    vocabulary = need_vocabulary(kb)
+    if not words:
+        raise NeedsError("no needs given; known needs: " + ", ".join(sorted(kb.needs)))
+    unknown = [w for w in words if w.casefold() not in vocabulary]
+    if unknown:
+        raise NeedsError("; ".join(_unknown_message(w, vocabulary) for w in unknown))
+    needs: list[Need] = []
+    for word in words:
+        need = kb.needs[vocabulary[word.casefold()]]
+        if need not in needs:
+            needs.append(need)
+    _check_clashes(needs)
+    return _combine(needs)
+
+
+def _unknown_message(word: str, vocabulary: dict[str, str]) -> str:
+    close = difflib.get_close_matches(word.casefold(), list(vocabulary), n=3, cutoff=0.6)
+    ids = list(dict.fromkeys(vocabulary[c] for c in close))
+    hint = f"; did you mean {' or '.join(repr(i) for i in ids)}?" if ids else ""
+    return f"unknown need {word!r}{hint} (run `archkb list need` for all)"
+
+
+def _check_clashes(needs: list[Need]) -> None:
+    residency = [n for n in needs if n.effects.jurisdiction]
+    for first, second in zip(residency, residency[1:], strict=False):
+        if first.effects.jurisdiction != second.effects.jurisdiction:
+            raise NeedsError(
+                f"needs {first.id!r} and {second.id!r} clash: data cannot stay only in "
+                f"{first.effects.jurisdiction} and only in {second.effects.jurisdiction} at once"
+            )
+    providers = [n for n in needs if n.effects.providers]
+    allowed: set[str] | None = None
+    for need in providers:
+        allowed = set(need.effects.providers) if allowed is None else allowed & set(need.effects.providers)
+        if not allowed:
+            first = providers[0]
+            raise NeedsError(
+                f"needs {first.id!r} and {need.id!r} clash: each restricts the design to a "
+                "different provider; drop one, or use --provider all to compare providers"
+            )
+    ids = {n.id for n in needs}
+    for need in needs:
+        for other in need.conflicts_with:
+            if other in ids:
+                raise NeedsError(f"needs {need.id!r} and {other!r} clash: {need.name} rules out {other}")
+
+
+def _combine(needs: list[Need]) -> ParsedNeeds:
+    jurisdiction = next((n.effects.jurisdiction for n in needs if n.effects.jurisdiction), None)
+    providers: frozenset[str] | None = None
+    for need in needs:
+        if need.effects.providers:
+            chosen = frozenset(need.effects.providers)
+            providers = chosen if providers is None else providers & chosen
+    weights: dict[Quality, float] = {}
+    sources: dict[Quality, tuple[str, ...]] = {}
+    for need in needs:
+        for quality, weight in need.effects.weights.items():
+            weights[quality] = weights.get(quality, 0.0) + weight
+            sources[quality] = (*sources.get(quality, ()), need.id)
+    controls: list[tuple[str, str]] = []
+    for need in needs:
+        for capability in need.effects.controls:
+            if capability not in {c for _, c in controls}:
+                controls.append((need.id, capability))
+    return ParsedNeeds(
+        needs=tuple(needs),
+        jurisdiction=jurisdiction,
+        providers=providers,
+        compute_traits=frozenset(t for n in needs for t in n.effects.compute_traits),
+        capability_groups=tuple(
+            (n.id, tuple(n.effects.any_capability)) for n in needs if n.effects.any_capability
+        ),
+        pattern_groups=tuple(
+            (n.id, tuple(n.effects.any_pattern)) for n in needs if n.effects.any_pattern
+        ),
+        controls=tuple(controls),
+        weights=weights,
+        weight_sources=sources,
+        secondary_region=any(n.effects.secondary_region for n in needs),
+    )
+
+
+def needs_of_kind(kb: KnowledgeBase, kind: NeedKind) -> list[Need]:
+    return sorted((n for n in kb.needs.values() if n.need_kind is kind), key=lambda n: n.id)

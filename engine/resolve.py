@@ -1,0 +1,131 @@
+"""Turn a blueprint on one provider into a `ResolvedArchitecture`: regions and concrete services."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .results import (
+    Exclusion,
+    RegionChoice,
+    ResolvedArchitecture,
+    ResolvedComponent,
+    ResolvedFlow,
+)
+from .schema import Blueprint, Fit, Region, Service
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+    from .needs import ParsedNeeds
+
+FALLBACK_JURISDICTION = "us"
+"""Where regions come from when the needs set no residency (said in the architecture's notes)."""
+
+
+def is_available(service: Service, region: Region) -> bool:
+    """False when the KB records the service as not offered in that region."""
+    if service.available_in is not None:
+        return region.code in service.available_in
+    return region.code not in service.unavailable_in
+
+
+def choose_regions(
+    kb: KnowledgeBase, provider: str, jurisdiction: str | None, secondary: bool
+) -> list[Region] | str:
+    """The primary region (the provider's default for the jurisdiction) and, when asked, a
+    second region in the same jurisdiction but another city. Returns a reason string when the
+    provider cannot satisfy the request."""
+    wanted = jurisdiction or FALLBACK_JURISDICTION
+    inside = [r for r in kb.regions_by_provider.get(provider, []) if wanted in r.jurisdictions]
+    if not inside:
+        return f"{provider} has no region in {wanted}"
+    primary = next((r for r in inside if wanted in r.default_for), None)
+    primary = primary or next((r for r in inside if not r.opt_in), inside[0])
+    if not secondary:
+        return [primary]
+    others = [r for r in inside if r.city != primary.city]
+    if not others:
+        return f"{provider} has only one location in {wanted} ({primary.city}); a second region is needed"
+    second = next((r for r in others if wanted in r.secondary_for), None)
+    second = second or next((r for r in others if not r.opt_in), others[0])
+    return [primary, second]
+
+
+def candidate_services(kb: KnowledgeBase, provider: str, capability: str) -> list[Service]:
+    """Services of `provider` for `capability`, best first (preferred, primary, exact, id)."""
+    preferred = kb.capabilities[capability].preferred.get(provider) if capability in kb.capabilities else None
+    return sorted(
+        kb.implementers(provider, capability),
+        key=lambda s: (s.id != preferred, s.capability != capability, s.fit is not Fit.exact, s.id),
+    )
+
+
+def choose_service(
+    kb: KnowledgeBase, provider: str, capability: str, regions: list[Region]
+) -> Service | str:
+    """The best service available in every chosen region, or the reason there is none."""
+    candidates = candidate_services(kb, provider, capability)
+    if not candidates:
+        gap = kb.capabilities[capability].no_equivalent.get(provider)
+        note = f" ({gap.note})" if gap else ""
+        return f"{provider} has no service for {capability}{note}"
+    for service in candidates:
+        if all(is_available(service, region) for region in regions):
+            return service
+    codes = ", ".join(r.code for r in regions)
+    names = ", ".join(s.name for s in candidates)
+    return f"{names} not available in {codes} (per the KB's regional availability)"
+
+
+def resolve_architecture(
+    kb: KnowledgeBase, blueprint: Blueprint, provider: str, needs: ParsedNeeds | None = None
+) -> ResolvedArchitecture | Exclusion:
+    """Resolve `blueprint` on `provider` under `needs` (residency, DR region, controls)."""
+    jurisdiction = needs.jurisdiction if needs else None
+    secondary = needs.secondary_region if needs else False
+    regions = choose_regions(kb, provider, jurisdiction, secondary)
+    if isinstance(regions, str):
+        return Exclusion(blueprint=blueprint.id, provider=provider, reason=regions)
+    components: list[ResolvedComponent] = []
+    notes: list[str] = []
+    if jurisdiction is None:
+        notes.append(
+            f"No residency need given: regions come from {FALLBACK_JURISDICTION}; "
+            "add one (eu, uk, ch, us, …) to pin them."
+        )
+    wanted = [(c.role, c.capability, c.tier, c.label, False) for c in blueprint.components]
+    present = {c.capability for c in blueprint.components}
+    for need_id, capability in needs.controls if needs else ():
+        if capability not in present:
+            wanted.append((f"{capability}", capability, "security", None, True))
+            present.add(capability)
+            notes.append(f"{kb.capabilities[capability].name} added as a control for {need_id}.")
+    for role, capability_id, tier, label, control in wanted:
+        choice = choose_service(kb, provider, capability_id, regions)
+        if isinstance(choice, str):
+            return Exclusion(blueprint=blueprint.id, provider=provider, reason=choice)
+        capability = kb.capabilities[capability_id]
+        components.append(
+            ResolvedComponent(
+                role=role, capability=capability_id, capability_name=capability.name, tier=tier,
+                label=label or choice.name, service=choice.id, service_name=choice.name,
+                fit="exact" if choice.capability == capability_id and choice.fit is Fit.exact else "partial",
+                caveat=choice.caveat if choice.capability == capability_id else
+                f"{choice.name} mainly provides {choice.capability}; it also covers {capability_id}",
+                diagrams=choice.diagrams, terraform=list(choice.iac.terraform),
+                cloudformation=list(choice.iac.cloudformation), control=control,
+            )
+        )
+    return ResolvedArchitecture(
+        blueprint=blueprint.id, blueprint_name=blueprint.name, provider=provider,
+        provider_name=kb.providers[provider].name, jurisdiction=jurisdiction,
+        regions=[
+            RegionChoice(code=r.code, name=r.name, city=r.city, country=r.country,
+                         role="primary" if i == 0 else "secondary")
+            for i, r in enumerate(regions)
+        ],
+        components=components,
+        flows=[ResolvedFlow(source=f.source, target=f.target, label=f.label) for f in blueprint.flows],
+        patterns=list(blueprint.patterns),
+        needs=needs.ids if needs else [],
+        notes=notes,
+    )

@@ -1,0 +1,60 @@
+"""Counts and comparison tables computed from the KB."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+
+
+def kb_stats(kb: KnowledgeBase) -> dict[str, Any]:
+    """Counts per kind, per provider (services, regions, coverage) and per category."""
+    providers: dict[str, dict[str, int]] = {}
+    for provider in sorted(kb.providers):
+        covered = sum(1 for c in kb.capabilities if kb.implementers(provider, c))
+        providers[provider] = {
+            "services": sum(1 for s in kb.services.values() if s.provider == provider),
+            "regions": len(kb.regions_by_provider.get(provider, [])),
+            "capabilities_covered": covered,
+            "no_equivalent": sum(1 for c in kb.capabilities.values() if provider in c.no_equivalent),
+        }
+    capability_categories = Counter(c.category for c in kb.capabilities.values())
+    service_categories = Counter(
+        kb.capabilities[s.capability].category for s in kb.services.values() if s.capability in kb.capabilities
+    )
+    pattern_categories = Counter(p.category for p in kb.patterns.values())
+    return {
+        "counts": kb.counts(),
+        "providers": providers,
+        "categories": {
+            "capabilities": dict(sorted(capability_categories.items())),
+            "services": dict(sorted(service_categories.items())),
+            "patterns": dict(sorted(pattern_categories.items())),
+        },
+        "jurisdictions": {
+            j: {p: sum(1 for r in kb.regions_by_provider.get(p, []) if j in r.jurisdictions)
+                for p in sorted(kb.providers)}
+            for j in sorted(kb.jurisdictions)
+        },
+    }
+
+
+def comparison_rows(kb: KnowledgeBase, category: str | None) -> list[list[str]]:
+    """One row per capability: category, capability name, then each provider's services."""
+    rows = []
+    for capability in sorted(kb.capabilities.values(), key=lambda c: (c.category, c.name)):
+        if category and capability.category != category:
+            continue
+        cells = [capability.category, capability.name]
+        for provider in sorted(kb.providers):
+            services = kb.implementers(provider, capability.id)
+            if services:
+                cells.append("; ".join(
+                    s.name + (" (partial)" if s.fit.value == "partial" or s.capability != capability.id else "")
+                    for s in services))
+            else:
+                cells.append("— (none)")
+        rows.append(cells)
+    return rows

@@ -1,0 +1,192 @@
+"""The compiled KB: a SQLite file (records, edges, FTS5 index) cached by content hash.
+
+Reading the cache uses the stdlib `sqlite3` only (fast start-up); building it uses sqlite-utils.
+The cache is an optimisation: every failure to read or write it ends in a warning and a load
+from YAML, never in an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .kb import KINDS, KnowledgeBase, Origin
+from .load import LoadedRecord, builtin_kb_root, kb_files, load_records
+from .schema import KIND_MODELS
+
+STORE_FORMAT = 1
+"""Bump when the table layout changes; part of the cache key."""
+
+_MODEL_OF_KIND = {
+    "provider": KIND_MODELS["providers"], "jurisdiction": KIND_MODELS["jurisdictions"],
+    "region": KIND_MODELS["regions"], "category": KIND_MODELS["categories"],
+    "capability": KIND_MODELS["capabilities"], "service": KIND_MODELS["services"],
+    "pattern": KIND_MODELS["patterns"], "blueprint": KIND_MODELS["blueprints"],
+    "tool": KIND_MODELS["tools"], "need": KIND_MODELS["needs"],
+}
+
+
+def cache_dir() -> Path:
+    """`$ARCHKB_CACHE_DIR`, else `$XDG_CACHE_HOME/archkb`, else `~/.cache/archkb`."""
+    if os.environ.get("ARCHKB_CACHE_DIR"):
+        return Path(os.environ["ARCHKB_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "archkb"
+
+
+def kb_roots(overlays: Sequence[Path] = ()) -> list[Path]:
+    """The built-in KB, then `$ARCHKB_PATH` entries, then explicit overlays."""
+    env = [Path(p) for p in os.environ.get("ARCHKB_PATH", "").split(os.pathsep) if p]
+    return [builtin_kb_root(), *env, *overlays]
+
+
+def fingerprint(roots: Sequence[Path]) -> str:
+    """Hash of archkb's version, the store format and every KB file's path and bytes."""
+    from archkb import __version__
+
+    digest = hashlib.sha256(f"archkb {__version__} store {STORE_FORMAT}\n".encode())
+    for index, root in enumerate(roots):
+        digest.update(f"root {index}\n".encode())
+        if not root.is_dir():
+            digest.update(b"missing\n")
+            continue
+        resolved = root.resolve()
+        for path in kb_files(root):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b"<unreadable>"
+            digest.update(f"{path.relative_to(resolved)}\n{len(data)}\n".encode())
+            digest.update(data)
+    return digest.hexdigest()
+
+
+def load_knowledge_base(
+    overlays: Sequence[Path] = (), *, use_cache: bool = True
+) -> tuple[KnowledgeBase, list[str]]:
+    """Load the KB (built-in + overlays), from the compiled cache when it is current.
+
+    Returns:
+        The KnowledgeBase and warnings (cache problems) for the caller to show.
+
+    Raises:
+        KbLoadError: when the YAML has problems (all of them, located).
+    """
+    roots = kb_roots(overlays)
+    warnings: list[str] = []
+    key = fingerprint(roots)
+    path = cache_dir() / f"kb-{key[:24]}.sqlite"
+    if use_cache and path.exists():
+        try:
+            kb = read_store(path, key)
+            return kb, warnings
+        except (sqlite3.Error, ValueError, KeyError, OSError) as exc:
+            warnings.append(f"cache {path} is unreadable ({exc}); rebuilding it")
+    kb = KnowledgeBase.from_records(load_records(roots))
+    kb.fingerprint = key
+    if use_cache:
+        try:
+            write_store(kb, path)
+            kb.store_path = path
+            _prune_old_caches(path)
+        except OSError as exc:
+            warnings.append(f"cannot write cache {path} ({exc.strerror or exc}); continuing without it")
+    return kb, warnings
+
+
+def write_store(kb: KnowledgeBase, path: Path) -> None:
+    """Write the compiled KB atomically: build a temp file beside `path`, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".sqlite", dir=path.parent)
+    os.close(fd)
+    try:
+        build_database(kb, Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def build_database(kb: KnowledgeBase, path: Path) -> None:
+    """Create the SQLite database: meta, records (+ FTS5), edges."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(path, recreate=True)
+    with db.conn:
+        db["meta"].insert_all(
+            [{"key": "fingerprint", "value": kb.fingerprint},
+             {"key": "format", "value": str(STORE_FORMAT)}],
+            pk="key",
+        )
+        rows = []
+        for kind, record in kb.records():
+            origin = kb.origins.get(f"{kind}/{record.id}", Origin("", None))
+            rows.append({
+                "key": f"{kind}/{record.id}", "kind": kind, "id": record.id, "name": record.name,
+                "aliases": " ".join(record.aliases), "summary": record.summary,
+                "provider": getattr(record, "provider", None),
+                "category": getattr(record, "category", None),
+                "file": origin.file, "line": origin.line,
+                "data": record.model_dump_json(by_alias=True, exclude_defaults=True),
+            })
+        db["records"].insert_all(rows, pk="key")
+        db["records"].enable_fts(["name", "aliases", "summary", "id"], fts_version="FTS5",
+                                 tokenize="porter")
+        graph = kb.graph
+        db["edges"].insert_all(
+            ({"source": s, "target": t, "kind": d["kind"],
+              "attrs": json.dumps({k: v for k, v in d.items() if k != "kind"}, sort_keys=True)}
+             for s, t, d in graph.edges(data=True)),
+        )
+        db["edges"].create_index(["source"])
+        db["edges"].create_index(["target"])
+
+
+def read_store(path: Path, expected_fingerprint: str | None = None) -> KnowledgeBase:
+    """Read a compiled KB. Raises sqlite3.Error/ValueError when it is corrupt or stale."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        meta = dict(conn.execute("select key, value from meta"))
+        if meta.get("format") != str(STORE_FORMAT):
+            raise ValueError(f"store format {meta.get('format')} is not {STORE_FORMAT}")
+        if expected_fingerprint and meta.get("fingerprint") != expected_fingerprint:
+            raise ValueError("store fingerprint does not match the KB files")
+        kb = KnowledgeBase()
+        for kind, data, file, line in conn.execute(
+            "select kind, data, file, line from records order by kind, id"
+        ):
+            record: Any = _MODEL_OF_KIND[kind].model_validate_json(data)
+            kb.table(kind)[record.id] = record
+            kb.origins[f"{kind}/{record.id}"] = Origin(file, line)
+    finally:
+        conn.close()
+    kb.fingerprint = meta["fingerprint"]
+    kb.store_path = path
+    if sum(kb.counts().values()) == 0:
+        raise ValueError("store holds no records")
+    return kb
+
+
+def _prune_old_caches(current: Path) -> None:
+    """Remove stale compiled caches (other fingerprints) so the cache dir does not grow."""
+    for old in current.parent.glob("kb-*.sqlite"):
+        if old != current:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def records_from(kb: KnowledgeBase) -> list[LoadedRecord]:
+    """The KB as LoadedRecords again (used by tools that re-export a loaded KB)."""
+    out = []
+    for kind in KINDS:
+        for record in kb.table(kind).values():
+            origin = kb.origins.get(f"{kind}/{record.id}", Origin("", None))
+            out.append(LoadedRecord(kind, record, origin.file, origin.line, 0))
+    return out
