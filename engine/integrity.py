@@ -58,7 +58,7 @@ class _Checker:
     def fail(self, field: str, message: str) -> None:
         assert self.current is not None
         item = self.current
-        self.problems.append(KbProblem(item.file, item.line, item.key, field, message))
+        self.problems.append(KbProblem(item.file, item.line_of(field), item.key, field, message))
 
     def service_of(self, provider: str, ids: Iterable[str], field: str) -> None:
         for sid in ids:

@@ -41,6 +41,12 @@ class LoadedRecord:
     line: int | None
     root_index: int
     """0 for the built-in KB, 1.. for overlays in the order given."""
+    field_lines: tuple[tuple[str, int], ...] = ()
+    """Line of each top-level field, so cross-record problems can point at the field."""
+
+    def line_of(self, field_path: str) -> int | None:
+        name = field_path.split(".", 1)[0]
+        return dict(self.field_lines).get(name, self.line)
 
     @property
     def key(self) -> str:
@@ -172,7 +178,12 @@ def _validate(
                 line = doc.line_of(("defaults", *loc)) if base else None
             problems.append(KbProblem(shown, line or record_line, f"{kind} {label}", field_path, err["msg"]))
         return
-    yield LoadedRecord(kind, record, shown, record_line, index)
+    field_lines = tuple(
+        (str(path[len(base)]), line)
+        for path, line in doc.lines.items()
+        if len(path) == len(base) + 1 and path[: len(base)] == base
+    )
+    yield LoadedRecord(kind, record, shown, record_line, index, field_lines)
 
 
 def _own_keys(doc: LocatedDocument, base: tuple[str | int, ...]) -> set[Any]:

@@ -12,7 +12,7 @@ import click
 
 from archkb import __version__
 
-from .common import AppContext, CliProblem
+from .common import AppContext
 
 COMMAND_MODULES = {
     "validate": "core", "stats": "core", "list": "core", "show": "core", "search": "core",
@@ -64,19 +64,9 @@ def cli(ctx: click.Context, overlays: tuple[str, ...], no_cache: bool) -> None:
 
 
 def main() -> None:
-    """Console entry point: run the CLI, turning expected problems into clean exits."""
+    """Console entry point."""
     try:
-        cli.main(standalone_mode=False)
-    except CliProblem as problem:
-        click.echo(f"archkb: {problem.message}", err=True)
-        sys.exit(problem.exit_code)
-    except click.exceptions.Abort:
-        click.echo("archkb: aborted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except BrokenPipeError:
+        cli(prog_name="archkb")
+    except BrokenPipeError:  # `archkb list service | head`
+        sys.stderr.close()
         sys.exit(0)

@@ -21,13 +21,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
 
-class CliProblem(Exception):
+class CliProblem(click.ClickException):
     """An expected failure: printed as one clear message, then exit with `exit_code`."""
 
     def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
         super().__init__(message)
-        self.message = message
         self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"archkb: {self.message}", err=True)
 
 
 @dataclass

@@ -1,0 +1,61 @@
+# archkb — two commands: `make demo` (set up + run the headline job), `make test` (set up + test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLS := .venv-tools
+APP_STAMP := $(VENV)/.installed
+TOOLS_STAMP := $(TOOLS)/.installed
+NEEDS ?= serverless,eu
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test setup tools graphviz lint typecheck unit bench images wheel clean
+
+demo: setup graphviz ## Set everything up, then run the headline recommendation
+	$(BIN)/archkb recommend --needs $(NEEDS)
+
+test: setup graphviz tools ## Set everything up, then lint, type-check and run the whole suite
+	$(MAKE) --no-print-directory lint typecheck unit
+
+setup: $(APP_STAMP)
+
+$(APP_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+# IaC validators pin old libraries (checkov: networkx<2.7), so they live in their own venv.
+tools: $(TOOLS_STAMP)
+
+$(TOOLS_STAMP): requirements-tools.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet -r requirements-tools.txt
+	@touch $@
+
+# Debian's Graphviz renders diagrams; install it when missing and we may (root), else say how.
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Graphviz (apt-get install graphviz)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  else \
+	    echo "Graphviz is missing; install it with: sudo apt-get install graphviz"; \
+	  fi; }
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	ARCHKB_TOOLS_BIN=$(CURDIR)/$(TOOLS)/bin $(BIN)/pytest -q
+
+bench: setup graphviz ## Run the benchmarks and write docs/benchmarks.md
+	$(BIN)/python benchmarks/run.py
+
+wheel: setup
+	$(BIN)/python -m build --wheel --outdir dist .
+
+clean:
+	rm -rf $(VENV) $(TOOLS) dist build *.egg-info .pytest_cache .mypy_cache .ruff_cache

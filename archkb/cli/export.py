@@ -1,0 +1,67 @@
+"""`archkb export …`: compiled SQLite, ADR (and, as they land, diagrams and IaC)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import CliProblem, app, provider_list
+from .recommend import NEEDS_HELP, parse_or_fail
+from .writing import write_text
+
+
+@click.group("export")
+def export_command() -> None:
+    """Write files for reviews and tools: sqlite, adr."""
+
+
+@export_command.command("sqlite")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.pass_context
+def export_sqlite(ctx: click.Context, file: Path, force: bool) -> None:
+    """Write the compiled KB (records, edges, FTS5 index) as a SQLite FILE (e.g. for Datasette)."""
+    import tempfile
+
+    from archkb.engine.store import build_database
+
+    kb = app(ctx).kb()
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = Path(tmp) / "kb.sqlite"
+        build_database(kb, staged)
+        write_text(file, staged.read_bytes(), force=force)
+    click.echo(f"wrote {file}", err=True)
+
+
+@export_command.command("adr")
+@click.option("--needs", required=True, help=NEEDS_HELP)
+@click.option("--provider", default="all", show_default=True, help="aws, azure, gcp or all.")
+@click.option("--top", default=3, show_default=True, type=click.IntRange(1, 20), help="Options to consider.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Markdown file to write.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.pass_context
+def export_adr(ctx: click.Context, needs: str, provider: str, top: int, output: Path, force: bool) -> None:
+    """Write a Markdown ADR (MADR layout) for the top recommendation.
+
+    \b
+    Example:
+      archkb export adr --needs serverless,eu --provider aws -o docs/adr/0001-architecture.md
+    """
+    from archkb.engine.recommend import recommend
+    from archkb.exports.adr import render_adr
+
+    kb = app(ctx).kb()
+    parsed = parse_or_fail(kb, needs)
+    providers = provider_list(kb, provider, "--provider")
+    result = recommend(kb, parsed, providers, top)
+    if not result.recommendations:
+        raise CliProblem("no blueprint meets these needs; nothing to decide (see `archkb recommend --explain`)", 1)
+    text = render_adr(
+        result,
+        need_names={n.id: n.name for n in kb.needs.values()},
+        pattern_sources={p.id: [str(s) for s in p.sources] for p in kb.patterns.values()},
+        provider=providers[0] if len(providers) == 1 else None,
+    )
+    write_text(output, text, force=force)
+    click.echo(f"wrote {output}", err=True)
