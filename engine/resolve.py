@@ -123,6 +123,10 @@ def resolve_architecture(
                          role="primary" if i == 0 else "secondary")
             for i, r in enumerate(regions)
         ],
+        allowed_regions=[
+            r.code for r in kb.regions_by_provider.get(provider, [])
+            if (jurisdiction or FALLBACK_JURISDICTION) in r.jurisdictions
+        ],
         components=components,
         flows=[ResolvedFlow(source=f.source, target=f.target, label=f.label) for f in blueprint.flows],
         patterns=list(blueprint.patterns),

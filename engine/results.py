@@ -53,6 +53,8 @@ class ResolvedArchitecture(_Result):
     provider_name: str
     jurisdiction: str | None
     regions: list[RegionChoice]
+    allowed_regions: list[str] = []
+    """Codes of every region of this provider inside the jurisdiction (for IaC validation)."""
     components: list[ResolvedComponent]
     flows: list[ResolvedFlow]
     patterns: list[str]

@@ -14,6 +14,8 @@ from archkb import __version__
 
 from .common import AppContext
 
+from .lazy import LazyGroup
+
 COMMAND_MODULES = {
     "validate": "core", "stats": "core", "list": "core", "show": "core", "search": "core",
     "graph": "core", "compare": "core",
@@ -21,27 +23,11 @@ COMMAND_MODULES = {
     "map": "mapping",
     "export": "export",
 }
-"""Command name → module in this package that defines it (imported on demand)."""
+"""Command name → module in this package that defines `<name>_command` (imported on demand)."""
 
 
-class LazyGroup(click.Group):
-    """A group whose subcommands are imported only when used (or listed in help)."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMAND_MODULES)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        module_name = COMMAND_MODULES.get(name)
-        if module_name is None:
-            return None
-        import importlib
-
-        module = importlib.import_module(f"archkb.cli.{module_name}")
-        command: click.Command = getattr(module, name.replace("-", "_") + "_command")
-        return command
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, commands=COMMAND_MODULES,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--kb", "overlays", multiple=True, type=click.Path(path_type=str),
               help="Overlay KB folder (same layout as the built-in kb/); repeatable. "
                    "$ARCHKB_PATH adds more (os.pathsep-separated).")

@@ -7,16 +7,20 @@ from pathlib import Path
 import click
 
 from .common import CliProblem, app, provider_list
+from .lazy import LazyGroup
 from .recommend import NEEDS_HELP, parse_or_fail
 from .writing import write_text
 
+EXPORT_MODULES: dict[str, str] = {}
+"""Export subcommands that live in their own modules (imported on demand)."""
 
-@click.group("export")
+
+@click.group("export", cls=LazyGroup, commands=EXPORT_MODULES)
 def export_command() -> None:
-    """Write files for reviews and tools: sqlite, adr."""
+    """Write files for reviews and tools: diagram, iac, adr, sqlite."""
 
 
-@export_command.command("sqlite")
+@click.command("sqlite")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.pass_context
@@ -34,7 +38,7 @@ def export_sqlite(ctx: click.Context, file: Path, force: bool) -> None:
     click.echo(f"wrote {file}", err=True)
 
 
-@export_command.command("adr")
+@click.command("adr")
 @click.option("--needs", required=True, help=NEEDS_HELP)
 @click.option("--provider", default="all", show_default=True, help="aws, azure, gcp or all.")
 @click.option("--top", default=3, show_default=True, type=click.IntRange(1, 20), help="Options to consider.")
@@ -65,3 +69,7 @@ def export_adr(ctx: click.Context, needs: str, provider: str, top: int, output: 
     )
     write_text(output, text, force=force)
     click.echo(f"wrote {output}", err=True)
+
+
+export_command.add_command(export_sqlite)
+export_command.add_command(export_adr)

@@ -1,0 +1,29 @@
+"""A click group that imports a subcommand's module only when that subcommand is used."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+
+class LazyGroup(click.Group):
+    """Subcommands given as {name: module under archkb.cli}; the module defines `<name>_command`."""
+
+    def __init__(self, *args: Any, commands: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.lazy_commands, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        module_name = self.lazy_commands.get(name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"archkb.cli.{module_name}")
+        command: click.Command = getattr(module, name.replace("-", "_") + "_command")
+        return command

@@ -1,0 +1,1 @@
+"""Per-tool context builders for the IaC renderer."""
