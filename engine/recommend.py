@@ -35,8 +35,11 @@ def blueprint_failures(kb: KnowledgeBase, blueprint: Blueprint, needs: ParsedNee
     """Why the blueprint itself cannot meet the capability/pattern needs (empty when it can)."""
     failures: list[str] = []
     compute = [c for c in blueprint.components if kb.is_compute(c.capability)]
+    compute_needs = [n for n in needs.needs if n.effects.compute_traits]
     for trait in sorted(needs.compute_traits, key=lambda t: t.value):
-        if not compute:
+        # With no compute at all, the need holds only where the blueprint claims to suit it
+        # (a static site is serverless; a CI platform is not "serverless compute").
+        if not compute and not any(n.id in blueprint.suits for n in compute_needs):
             failures.append(f"has no compute component, so nothing in it is {trait.value}")
         for component in compute:
             if trait not in kb.capabilities[component.capability].traits:
@@ -70,9 +73,10 @@ def score_terms(kb: KnowledgeBase, blueprint: Blueprint, needs: ParsedNeeds) -> 
             ))
     for trait in sorted(needs.compute_traits, key=lambda t: t.value):
         roles = [c.role for c in blueprint.components if kb.is_compute(c.capability)]
-        terms.append(ScoreTerm(
-            CAPABILITY_MATCH_BONUS, f"All compute is {trait.value} ({', '.join(roles)})."
-        ))
+        if roles:
+            terms.append(ScoreTerm(
+                CAPABILITY_MATCH_BONUS, f"All compute is {trait.value} ({', '.join(roles)})."
+            ))
     for quality, weight in sorted(needs.weights.items(), key=lambda i: i[0].value):
         rating = blueprint.quality[quality]
         value = weight * (rating - NEUTRAL_RATING)
