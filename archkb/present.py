@@ -39,7 +39,10 @@ def record_markdown(kb: KnowledgeBase, kind: str, record: Any) -> str:
     lines += ["", "## Sources", *_bullets([str(s) for s in record.sources])]
     origin = kb.origins.get(f"{kind}/{record.id}")
     if origin:
-        lines += ["", f"Defined in `{origin.file}`" + (f" line {origin.line}" if origin.line else "")]
+        lines += [
+            "",
+            f"Defined in `{origin.file}`" + (f" line {origin.line}" if origin.line else ""),
+        ]
     return "\n".join(lines)
 
 
@@ -80,8 +83,12 @@ def _service(kb: KnowledgeBase, s: Any) -> list[str]:
 
 
 def _capability(kb: KnowledgeBase, c: Any) -> list[str]:
-    out = [f"- Category: {link(kb, 'category/' + c.category)}",
-           f"- Traits: {', '.join(t.value for t in c.traits) or '—'}", "", "## Services"]
+    out = [
+        f"- Category: {link(kb, 'category/' + c.category)}",
+        f"- Traits: {', '.join(t.value for t in c.traits) or '—'}",
+        "",
+        "## Services",
+    ]
     for provider in sorted(kb.providers):
         services = kb.implementers(provider, c.id)
         if services:
@@ -93,13 +100,35 @@ def _capability(kb: KnowledgeBase, c: Any) -> list[str]:
 
 
 def _pattern(kb: KnowledgeBase, p: Any) -> list[str]:
-    out = [f"- Category: {link(kb, 'category/' + p.category)}", "", "## Problem", p.problem,
-           "", "## Solution", p.solution, "", "## When to use", *_bullets(p.when_to_use),
-           "", "## When to avoid", *_bullets(p.when_to_avoid), "", "## Trade-offs",
-           *_bullets(p.tradeoffs)]
+    out = [
+        f"- Category: {link(kb, 'category/' + p.category)}",
+        "",
+        "## Problem",
+        p.problem,
+        "",
+        "## Solution",
+        p.solution,
+        "",
+        "## When to use",
+        *_bullets(p.when_to_use),
+        "",
+        "## When to avoid",
+        *_bullets(p.when_to_avoid),
+        "",
+        "## Trade-offs",
+        *_bullets(p.tradeoffs),
+    ]
     if p.effects:
-        out += ["", "## Quality effects",
-                *_bullets([f"{q.value}: {v:+d}" for q, v in sorted(p.effects.items(), key=lambda i: i[0].value)])]
+        out += [
+            "",
+            "## Quality effects",
+            *_bullets(
+                [
+                    f"{q.value}: {v:+d}"
+                    for q, v in sorted(p.effects.items(), key=lambda i: i[0].value)
+                ]
+            ),
+        ]
     if p.requires:
         out += ["", f"Requires: {_links(kb, 'capability', p.requires)}"]
     relations = p.relations
@@ -116,16 +145,29 @@ def _blueprint(kb: KnowledgeBase, b: Any) -> list[str]:
         out.append(f"- **{c.role}** ({c.tier}): {link(kb, 'capability/' + c.capability)}")
     if b.flows:
         out += ["", "## Flows", *_bullets([f"{f.source} → {f.target}: {f.label}" for f in b.flows])]
-    out += ["", "## Quality profile",
-            *_bullets([f"{q.value}: {v}/5" for q, v in sorted(b.quality.items(), key=lambda i: i[0].value)]),
-            "", f"Suits: {_links(kb, 'need', b.suits)}", "", "## Trade-offs", *_bullets(b.tradeoffs)]
+    out += [
+        "",
+        "## Quality profile",
+        *_bullets(
+            [f"{q.value}: {v}/5" for q, v in sorted(b.quality.items(), key=lambda i: i[0].value)]
+        ),
+        "",
+        f"Suits: {_links(kb, 'need', b.suits)}",
+        "",
+        "## Trade-offs",
+        *_bullets(b.tradeoffs),
+    ]
     return out
 
 
 def _tool(kb: KnowledgeBase, t: Any) -> list[str]:
-    out = [f"- Category: {link(kb, 'category/' + t.category)}",
-           f"- Related: {_links(kb, 'tool', t.related)}",
-           f"- Practices: {_links(kb, 'pattern', t.practices)}", "", "## Managed equivalents"]
+    out = [
+        f"- Category: {link(kb, 'category/' + t.category)}",
+        f"- Related: {_links(kb, 'tool', t.related)}",
+        f"- Practices: {_links(kb, 'pattern', t.practices)}",
+        "",
+        "## Managed equivalents",
+    ]
     for provider, services in sorted(t.managed_equivalents.items()):
         out.append(f"- {provider}: {_links(kb, 'service', services)}")
     return out
@@ -139,7 +181,9 @@ def _need(kb: KnowledgeBase, n: Any) -> list[str]:
     if e.providers:
         out.append(f"- Providers: {_links(kb, 'provider', e.providers)}")
     if e.compute_traits:
-        out.append(f"- Every compute component must be: {', '.join(t.value for t in e.compute_traits)}")
+        out.append(
+            f"- Every compute component must be: {', '.join(t.value for t in e.compute_traits)}"
+        )
     if e.any_capability:
         out.append(f"- Needs one of: {_links(kb, 'capability', e.any_capability)}")
     if e.any_pattern:
@@ -154,15 +198,24 @@ def _need(kb: KnowledgeBase, n: Any) -> list[str]:
 
 
 def _region(kb: KnowledgeBase, r: Any) -> list[str]:
-    return [f"- Provider: {link(kb, 'provider/' + r.provider)}", f"- Code: `{r.code}`",
-            f"- City: {r.city}, {r.country} ({r.geography})",
-            f"- Jurisdictions: {_links(kb, 'jurisdiction', r.jurisdictions)}",
-            f"- Default for: {', '.join(r.default_for) or '—'}; second region for: "
-            f"{', '.join(r.secondary_for) or '—'}",
-            f"- Opt-in: {'yes' if r.opt_in else 'no'}", f"- Verified: {r.verified}"]
+    return [
+        f"- Provider: {link(kb, 'provider/' + r.provider)}",
+        f"- Code: `{r.code}`",
+        f"- City: {r.city}, {r.country} ({r.geography})",
+        f"- Jurisdictions: {_links(kb, 'jurisdiction', r.jurisdictions)}",
+        f"- Default for: {', '.join(r.default_for) or '—'}; second region for: "
+        f"{', '.join(r.secondary_for) or '—'}",
+        f"- Opt-in: {'yes' if r.opt_in else 'no'}",
+        f"- Verified: {r.verified}",
+    ]
 
 
 _RENDERERS = {
-    "service": _service, "capability": _capability, "pattern": _pattern,
-    "blueprint": _blueprint, "tool": _tool, "need": _need, "region": _region,
+    "service": _service,
+    "capability": _capability,
+    "pattern": _pattern,
+    "blueprint": _blueprint,
+    "tool": _tool,
+    "need": _need,
+    "region": _region,
 }

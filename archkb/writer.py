@@ -45,7 +45,9 @@ def write_file(path: Path, data: bytes | str, *, force: bool = False) -> None:
             os.unlink(tmp)
 
 
-def write_tree(target: Path, files: Mapping[str, bytes | str], *, force: bool = False) -> list[Path]:
+def write_tree(
+    target: Path, files: Mapping[str, bytes | str], *, force: bool = False
+) -> list[Path]:
     """Write `files` (relative path → content) as the folder `target`, atomically.
 
     Without `force`, `target` must not exist or be empty. With it, an existing folder is

@@ -47,8 +47,11 @@ def _read_regular(path: Path, root: Path | None = None) -> str:
 
 def items_from_list(text: str) -> list[BillItem]:
     """One service name per line; blank lines and `#` comments are skipped."""
-    items = [BillItem(line.strip()) for line in text.splitlines()
-             if line.strip() and not line.strip().startswith("#")]
+    items = [
+        BillItem(line.strip())
+        for line in text.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
     return items
 
 

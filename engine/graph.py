@@ -17,9 +17,24 @@ if TYPE_CHECKING:
     from .kb import KnowledgeBase
 
 EDGE_KINDS = (
-    "offered_by", "located_in", "implements", "requires", "uses", "has_component", "flows_to",
-    "complements", "conflicts_with", "alternative_to", "specializes", "satisfies",
-    "managed_equivalent", "in_category", "affects", "related_to", "practises", "unavailable_in",
+    "offered_by",
+    "located_in",
+    "implements",
+    "requires",
+    "uses",
+    "has_component",
+    "flows_to",
+    "complements",
+    "conflicts_with",
+    "alternative_to",
+    "specializes",
+    "satisfies",
+    "managed_equivalent",
+    "in_category",
+    "affects",
+    "related_to",
+    "practises",
+    "unavailable_in",
     "constrains",
 )
 
@@ -71,8 +86,13 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
         for component in blueprint.components:
             edge(key, f"capability/{component.capability}", "has_component", role=component.role)
         for flow in blueprint.flows:
-            edge(f"capability/{capability_of[flow.source]}", f"capability/{capability_of[flow.target]}",
-                 "flows_to", blueprint=blueprint.id, label=flow.label)
+            edge(
+                f"capability/{capability_of[flow.source]}",
+                f"capability/{capability_of[flow.target]}",
+                "flows_to",
+                blueprint=blueprint.id,
+                label=flow.label,
+            )
         for need in blueprint.suits:
             edge(key, f"need/{need}", "satisfies")
     for tool in kb.tools.values():
@@ -85,9 +105,9 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
         for services in tool.managed_equivalents.values():
             for service_id in services:
                 edge(key, f"service/{service_id}", "managed_equivalent")
-    for need in kb.needs.values():
-        key = f"need/{need.id}"
-        effects = need.effects
+    for need_record in kb.needs.values():
+        key = f"need/{need_record.id}"
+        effects = need_record.effects
         for target in [f"jurisdiction/{effects.jurisdiction}"] if effects.jurisdiction else []:
             edge(key, target, "constrains")
         for capability_id in [*effects.any_capability, *effects.controls]:
@@ -137,4 +157,4 @@ def graph_as_graphml(graph: nx.MultiDiGraph) -> str:
         clean.add_node(node, **{k: str(v) for k, v in data.items()})
     for source, target, key, data in graph.edges(keys=True, data=True):
         clean.add_edge(source, target, key=key, **{k: str(v) for k, v in data.items()})
-    return "\n".join(nx.generate_graphml(clean)) + "\n"
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + "\n".join(nx.generate_graphml(clean)) + "\n"

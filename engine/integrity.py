@@ -150,9 +150,14 @@ def _check_region_defaults(records: Sequence[LoadedRecord]) -> list[KbProblem]:
                 if slot in seen:
                     other = seen[slot]
                     problems.append(
-                        KbProblem(item.file, item.line, item.key, role,
-                                  f"{region.provider} already has {role} {jurisdiction}: "
-                                  f"{other.key} ({other.file}:{other.line})")
+                        KbProblem(
+                            item.file,
+                            item.line,
+                            item.key,
+                            role,
+                            f"{region.provider} already has {role} {jurisdiction}: "
+                            f"{other.key} ({other.file}:{other.line})",
+                        )
                     )
                 else:
                     seen[slot] = item
@@ -170,8 +175,13 @@ def _check_need_aliases(records: Sequence[LoadedRecord]) -> list[KbProblem]:
             folded = word.casefold()
             if folded in owner and owner[folded] != item.record.id:
                 problems.append(
-                    KbProblem(item.file, item.line, item.key, "aliases",
-                              f"{word!r} already names need {owner[folded]!r}")
+                    KbProblem(
+                        item.file,
+                        item.line,
+                        item.key,
+                        "aliases",
+                        f"{word!r} already names need {owner[folded]!r}",
+                    )
                 )
             owner.setdefault(folded, item.record.id)
     return problems

@@ -29,8 +29,16 @@ if TYPE_CHECKING:
     from .load import LoadedRecord
 
 KINDS = (
-    "provider", "jurisdiction", "region", "category", "capability",
-    "service", "pattern", "blueprint", "tool", "need",
+    "provider",
+    "jurisdiction",
+    "region",
+    "category",
+    "capability",
+    "service",
+    "pattern",
+    "blueprint",
+    "tool",
+    "need",
 )
 """Record kinds in display order."""
 
@@ -76,8 +84,14 @@ class KnowledgeBase:
         """The id → record dict of one kind (`service`, `pattern`, …)."""
         if kind not in KINDS:
             raise KeyError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
-        table: dict[str, Any] = getattr(self, "categories" if kind == "category" else
-                                        "capabilities" if kind == "capability" else kind + "s")
+        table: dict[str, Any] = getattr(
+            self,
+            "categories"
+            if kind == "category"
+            else "capabilities"
+            if kind == "capability"
+            else kind + "s",
+        )
         return table
 
     def get(self, key: str) -> Any:

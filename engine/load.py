@@ -100,7 +100,9 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read_file(root: Path, path: Path, index: int, problems: list[KbProblem]) -> Iterator[LoadedRecord]:
+def _read_file(
+    root: Path, path: Path, index: int, problems: list[KbProblem]
+) -> Iterator[LoadedRecord]:
     shown = _display(path)
     folder = path.relative_to(root.resolve()).parts[0] if path.parent != root.resolve() else ""
     model = KIND_MODELS.get(folder)
@@ -122,7 +124,9 @@ def _read_file(root: Path, path: Path, index: int, problems: list[KbProblem]) ->
         problems.append(KbProblem(shown, None, None, None, f"cannot read: {exc.strerror}"))
         return
     for data, base, record_line in _split_records(doc, shown, problems):
-        yield from _validate(model, KIND_OF_FOLDER[folder], data, base, doc, shown, record_line, index, problems)
+        yield from _validate(
+            model, KIND_OF_FOLDER[folder], data, base, doc, shown, record_line, index, problems
+        )
 
 
 def _split_records(
@@ -130,26 +134,39 @@ def _split_records(
 ) -> Iterable[tuple[dict[str, Any], tuple[str | int, ...], int | None]]:
     data = doc.data
     if not isinstance(data, dict):
-        problems.append(KbProblem(shown, 1, None, None, "expected a mapping (one record, or records:)"))
+        problems.append(
+            KbProblem(shown, 1, None, None, "expected a mapping (one record, or records:)")
+        )
         return []
     if "records" not in data:
         return [(data, (), doc.line_of(()))]
     extra = set(data) - {"records", "defaults"}
     if extra:
         problems.append(
-            KbProblem(shown, doc.line_of((sorted(extra)[0],)), None, None,
-                      f"unexpected top-level keys {sorted(extra)} beside records:")
+            KbProblem(
+                shown,
+                doc.line_of((sorted(extra)[0],)),
+                None,
+                None,
+                f"unexpected top-level keys {sorted(extra)} beside records:",
+            )
         )
         return []
     defaults = data.get("defaults") or {}
     records = data["records"]
     if not isinstance(defaults, dict) or not isinstance(records, list):
-        problems.append(KbProblem(shown, 1, None, None, "defaults: must be a mapping and records: a list"))
+        problems.append(
+            KbProblem(shown, 1, None, None, "defaults: must be a mapping and records: a list")
+        )
         return []
     out = []
     for i, item in enumerate(records):
         if not isinstance(item, dict):
-            problems.append(KbProblem(shown, doc.line_of(("records", i)), None, None, "a record must be a mapping"))
+            problems.append(
+                KbProblem(
+                    shown, doc.line_of(("records", i)), None, None, "a record must be a mapping"
+                )
+            )
             continue
         out.append(({**defaults, **item}, ("records", i), doc.line_of(("records", i))))
     return out
@@ -176,7 +193,9 @@ def _validate(
             line = doc.line_of(base + loc) if loc and loc[0] in _own_keys(doc, base) else None
             if line is None:
                 line = doc.line_of(("defaults", *loc)) if base else None
-            problems.append(KbProblem(shown, line or record_line, f"{kind} {label}", field_path, err["msg"]))
+            problems.append(
+                KbProblem(shown, line or record_line, f"{kind} {label}", field_path, err["msg"])
+            )
         return
     field_lines = tuple(
         (str(path[len(base)]), line)
@@ -187,7 +206,9 @@ def _validate(
 
 
 def _own_keys(doc: LocatedDocument, base: tuple[str | int, ...]) -> set[Any]:
-    return {path[len(base)] for path in doc.lines if len(path) > len(base) and path[: len(base)] == base}
+    return {
+        path[len(base)] for path in doc.lines if len(path) > len(base) and path[: len(base)] == base
+    }
 
 
 def load_records(roots: Sequence[Path]) -> list[LoadedRecord]:

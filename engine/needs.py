@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -47,7 +48,9 @@ class ParsedNeeds:
             "any_capability": {need: list(caps) for need, caps in self.capability_groups},
             "any_pattern": {need: list(pats) for need, pats in self.pattern_groups},
             "controls": sorted({cap for _, cap in self.controls}),
-            "weights": {q.value: w for q, w in sorted(self.weights.items(), key=lambda i: i[0].value)},
+            "weights": {
+                q.value: w for q, w in sorted(self.weights.items(), key=lambda i: i[0].value)
+            },
             "secondary_region": self.secondary_region,
         }
 
@@ -99,7 +102,7 @@ def _unknown_message(word: str, vocabulary: dict[str, str]) -> str:
 
 def _check_clashes(needs: list[Need]) -> None:
     residency = [n for n in needs if n.effects.jurisdiction]
-    for first, second in zip(residency, residency[1:], strict=False):
+    for first, second in itertools.pairwise(residency):
         if first.effects.jurisdiction != second.effects.jurisdiction:
             raise NeedsError(
                 f"needs {first.id!r} and {second.id!r} clash: data cannot stay only in "
@@ -108,7 +111,11 @@ def _check_clashes(needs: list[Need]) -> None:
     providers = [n for n in needs if n.effects.providers]
     allowed: set[str] | None = None
     for need in providers:
-        allowed = set(need.effects.providers) if allowed is None else allowed & set(need.effects.providers)
+        allowed = (
+            set(need.effects.providers)
+            if allowed is None
+            else allowed & set(need.effects.providers)
+        )
         if not allowed:
             first = providers[0]
             raise NeedsError(
@@ -119,7 +126,9 @@ def _check_clashes(needs: list[Need]) -> None:
     for need in needs:
         for other in need.conflicts_with:
             if other in ids:
-                raise NeedsError(f"needs {need.id!r} and {other!r} clash: {need.name} rules out {other}")
+                raise NeedsError(
+                    f"needs {need.id!r} and {other!r} clash: {need.name} rules out {other}"
+                )
 
 
 def _combine(needs: list[Need]) -> ParsedNeeds:

@@ -53,7 +53,9 @@ def blueprint_failures(kb: KnowledgeBase, blueprint: Blueprint, needs: ParsedNee
             failures.append(f"need {need_id!r} wants one of {', '.join(capabilities)}; it has none")
     for need_id, patterns in needs.pattern_groups:
         if not set(blueprint.patterns) & set(patterns):
-            failures.append(f"need {need_id!r} wants the pattern {' or '.join(patterns)}; it is not used")
+            failures.append(
+                f"need {need_id!r} wants the pattern {' or '.join(patterns)}; it is not used"
+            )
     return failures
 
 
@@ -67,31 +69,38 @@ def score_terms(kb: KnowledgeBase, blueprint: Blueprint, needs: ParsedNeeds) -> 
     for need_id, capabilities in needs.capability_groups:
         hit = next((c for c in capabilities if c in present), None)
         if hit:
-            terms.append(ScoreTerm(
-                CAPABILITY_MATCH_BONUS,
-                f"Meets {need_id}: its {present[hit]} component is {kb.capabilities[hit].name.lower()}.",
-            ))
+            terms.append(
+                ScoreTerm(
+                    CAPABILITY_MATCH_BONUS,
+                    f"Meets {need_id}: its {present[hit]} component is {kb.capabilities[hit].name.lower()}.",
+                )
+            )
     for trait in sorted(needs.compute_traits, key=lambda t: t.value):
         roles = [c.role for c in blueprint.components if kb.is_compute(c.capability)]
         if roles:
-            terms.append(ScoreTerm(
-                CAPABILITY_MATCH_BONUS, f"All compute is {trait.value} ({', '.join(roles)})."
-            ))
+            terms.append(
+                ScoreTerm(
+                    CAPABILITY_MATCH_BONUS, f"All compute is {trait.value} ({', '.join(roles)})."
+                )
+            )
     for quality, weight in sorted(needs.weights.items(), key=lambda i: i[0].value):
         rating = blueprint.quality[quality]
         value = weight * (rating - NEUTRAL_RATING)
         who = ", ".join(needs.weight_sources.get(quality, ()))
-        terms.append(ScoreTerm(
-            value, f"{quality.value.capitalize()} rated {rating}/5, weighted ×{weight:g} by {who}."
-        ))
+        terms.append(
+            ScoreTerm(
+                value,
+                f"{quality.value.capitalize()} rated {rating}/5, weighted ×{weight:g} by {who}.",
+            )
+        )
     wanted = set(needs.ids)
     for pattern_id in blueprint.patterns:
         pattern = kb.patterns.get(pattern_id)
         served = sorted(wanted & set(pattern.satisfies)) if pattern else []
         if pattern and served:
-            terms.append(ScoreTerm(
-                PATTERN_BONUS, f"Uses {pattern.name}, which serves {', '.join(served)}."
-            ))
+            terms.append(
+                ScoreTerm(PATTERN_BONUS, f"Uses {pattern.name}, which serves {', '.join(served)}.")
+            )
     return sorted(terms, key=lambda t: (-abs(t.value), -t.value, t.sentence))
 
 
@@ -111,11 +120,15 @@ def recommend(
     """
     allowed = _allowed_providers(kb, needs, providers)
     excluded: list[Exclusion] = []
-    ranked: list[tuple[float, str, Blueprint, list[ScoreTerm], dict[str, ResolvedArchitecture]]] = []
+    ranked: list[
+        tuple[float, str, Blueprint, list[ScoreTerm], dict[str, ResolvedArchitecture]]
+    ] = []
     for blueprint in sorted(kb.blueprints.values(), key=lambda b: b.id):
         failures = blueprint_failures(kb, blueprint, needs)
         if failures:
-            excluded.extend(Exclusion(blueprint=blueprint.id, provider="all", reason=f) for f in failures)
+            excluded.extend(
+                Exclusion(blueprint=blueprint.id, provider="all", reason=f) for f in failures
+            )
             continue
         resolved: dict[str, ResolvedArchitecture] = {}
         for provider in allowed:
@@ -133,14 +146,22 @@ def recommend(
     chosen = ranked[:top] if top > 0 else ranked
     recommendations = [
         Recommendation(
-            rank=i + 1, blueprint=blueprint.id, name=blueprint.name, summary=blueprint.summary,
-            score=score, reasons=[t.sentence for t in terms] or ["No soft needs to weigh; ordered by id."],
-            tradeoffs=list(blueprint.tradeoffs), patterns=list(blueprint.patterns), providers=resolved,
+            rank=i + 1,
+            blueprint=blueprint.id,
+            name=blueprint.name,
+            summary=blueprint.summary,
+            score=score,
+            reasons=[t.sentence for t in terms] or ["No soft needs to weigh; ordered by id."],
+            tradeoffs=list(blueprint.tradeoffs),
+            patterns=list(blueprint.patterns),
+            providers=resolved,
         )
         for i, (score, _, blueprint, terms, resolved) in enumerate(chosen)
     ]
     return RecommendationSet(
-        needs=needs.ids, constraints=needs.constraints(), recommendations=recommendations,
+        needs=needs.ids,
+        constraints=needs.constraints(),
+        recommendations=recommendations,
         excluded=excluded,
     )
 
@@ -168,8 +189,13 @@ def why_not(
     allowed = _allowed_providers(kb, needs, providers)
     for provider in sorted(kb.providers):
         if provider not in allowed:
-            reasons.append(Exclusion(blueprint=blueprint_id, provider=provider,
-                                     reason="ruled out by the provider filter"))
+            reasons.append(
+                Exclusion(
+                    blueprint=blueprint_id,
+                    provider=provider,
+                    reason="ruled out by the provider filter",
+                )
+            )
             continue
         outcome = resolve_architecture(kb, blueprint, provider, needs)
         if isinstance(outcome, Exclusion):

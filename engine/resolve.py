@@ -52,7 +52,11 @@ def choose_regions(
 
 def candidate_services(kb: KnowledgeBase, provider: str, capability: str) -> list[Service]:
     """Services of `provider` for `capability`, best first (preferred, primary, exact, id)."""
-    preferred = kb.capabilities[capability].preferred.get(provider) if capability in kb.capabilities else None
+    preferred = (
+        kb.capabilities[capability].preferred.get(provider)
+        if capability in kb.capabilities
+        else None
+    )
     return sorted(
         kb.implementers(provider, capability),
         key=lambda s: (s.id != preferred, s.capability != capability, s.fit is not Fit.exact, s.id),
@@ -94,11 +98,11 @@ def resolve_architecture(
         )
     wanted = [(c.role, c.capability, c.tier, c.label, False) for c in blueprint.components]
     present = {c.capability for c in blueprint.components}
-    for need_id, capability in needs.controls if needs else ():
-        if capability not in present:
-            wanted.append((f"{capability}", capability, "security", None, True))
-            present.add(capability)
-            notes.append(f"{kb.capabilities[capability].name} added as a control for {need_id}.")
+    for need_id, control_id in needs.controls if needs else ():
+        if control_id not in present:
+            wanted.append((control_id, control_id, "security", None, True))
+            present.add(control_id)
+            notes.append(f"{kb.capabilities[control_id].name} added as a control for {need_id}.")
     for role, capability_id, tier, label, control in wanted:
         choice = choose_service(kb, provider, capability_id, regions)
         if isinstance(choice, str):
@@ -106,29 +110,50 @@ def resolve_architecture(
         capability = kb.capabilities[capability_id]
         components.append(
             ResolvedComponent(
-                role=role, capability=capability_id, capability_name=capability.name, tier=tier,
-                label=label or choice.name, service=choice.id, service_name=choice.name,
-                fit="exact" if choice.capability == capability_id and choice.fit is Fit.exact else "partial",
-                caveat=choice.caveat if choice.capability == capability_id else
-                f"{choice.name} mainly provides {choice.capability}; it also covers {capability_id}",
-                diagrams=choice.diagrams, terraform=list(choice.iac.terraform),
-                cloudformation=list(choice.iac.cloudformation), control=control,
+                role=role,
+                capability=capability_id,
+                capability_name=capability.name,
+                tier=tier,
+                label=label or choice.name,
+                service=choice.id,
+                service_name=choice.name,
+                fit="exact"
+                if choice.capability == capability_id and choice.fit is Fit.exact
+                else "partial",
+                caveat=choice.caveat
+                if choice.capability == capability_id
+                else f"{choice.name} mainly provides {choice.capability}; it also covers {capability_id}",
+                diagrams=choice.diagrams,
+                terraform=list(choice.iac.terraform),
+                cloudformation=list(choice.iac.cloudformation),
+                control=control,
             )
         )
     return ResolvedArchitecture(
-        blueprint=blueprint.id, blueprint_name=blueprint.name, provider=provider,
-        provider_name=kb.providers[provider].name, jurisdiction=jurisdiction,
+        blueprint=blueprint.id,
+        blueprint_name=blueprint.name,
+        provider=provider,
+        provider_name=kb.providers[provider].name,
+        jurisdiction=jurisdiction,
         regions=[
-            RegionChoice(code=r.code, name=r.name, city=r.city, country=r.country,
-                         role="primary" if i == 0 else "secondary")
+            RegionChoice(
+                code=r.code,
+                name=r.name,
+                city=r.city,
+                country=r.country,
+                role="primary" if i == 0 else "secondary",
+            )
             for i, r in enumerate(regions)
         ],
         allowed_regions=[
-            r.code for r in kb.regions_by_provider.get(provider, [])
+            r.code
+            for r in kb.regions_by_provider.get(provider, [])
             if (jurisdiction or FALLBACK_JURISDICTION) in r.jurisdictions
         ],
         components=components,
-        flows=[ResolvedFlow(source=f.source, target=f.target, label=f.label) for f in blueprint.flows],
+        flows=[
+            ResolvedFlow(source=f.source, target=f.target, label=f.label) for f in blueprint.flows
+        ],
         patterns=list(blueprint.patterns),
         needs=needs.ids if needs else [],
         notes=notes,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
@@ -30,7 +30,7 @@ def _https_only(url: HttpUrl) -> HttpUrl:
 SourceUrl = Annotated[HttpUrl, AfterValidator(_https_only)]
 
 
-class Quality(str, Enum):
+class Quality(StrEnum):
     """Quality attributes that patterns affect and blueprints are profiled on."""
 
     availability = "availability"
@@ -42,14 +42,14 @@ class Quality(str, Enum):
     portability = "portability"
 
 
-class Fit(str, Enum):
+class Fit(StrEnum):
     """How closely a service matches its capability's neutral definition."""
 
     exact = "exact"
     partial = "partial"
 
 
-class Trait(str, Enum):
+class Trait(StrEnum):
     """Traits of a capability that needs can demand (e.g. all compute must be serverless)."""
 
     compute = "compute"
@@ -62,7 +62,7 @@ class Trait(str, Enum):
     network = "network"
 
 
-class NeedKind(str, Enum):
+class NeedKind(StrEnum):
     capability = "capability"
     residency = "residency"
     quality = "quality"
@@ -133,7 +133,9 @@ class Region(BaseModel):
     def _defaults_are_own_jurisdictions(self) -> Region:
         stray = [j for j in self.default_for + self.secondary_for if j not in self.jurisdictions]
         if stray:
-            raise ValueError(f"default_for/secondary_for {stray} is not among this region's jurisdictions")
+            raise ValueError(
+                f"default_for/secondary_for {stray} is not among this region's jurisdictions"
+            )
         return self
 
 
@@ -171,7 +173,9 @@ class Service(Record):
     also_implements: list[Slug] = []
     fit: Fit = Fit.exact
     caveat: Text | None = None
-    diagrams: Annotated[str, Field(pattern=r"^diagrams(\.[a-z0-9_]+)+\.[A-Za-z0-9_]+$")] | None = None
+    diagrams: Annotated[str, Field(pattern=r"^diagrams(\.[a-z0-9_]+)+\.[A-Za-z0-9_]+$")] | None = (
+        None
+    )
     iac: IacTypes = IacTypes()
     pricing: Literal["pay-per-use", "provisioned", "free", "mixed"] = "mixed"
     unavailable_in: list[Annotated[str, Field(max_length=40)]] = []
@@ -297,7 +301,18 @@ class Need(Record):
         return self
 
 
-AnyRecord = Provider | Jurisdiction | Region | Category | Capability | Service | Pattern | Blueprint | Tool | Need
+AnyRecord = (
+    Provider
+    | Jurisdiction
+    | Region
+    | Category
+    | Capability
+    | Service
+    | Pattern
+    | Blueprint
+    | Tool
+    | Need
+)
 
 KIND_MODELS: dict[str, type[BaseModel]] = {
     "providers": Provider,

@@ -26,7 +26,7 @@ def normalize(text: str) -> str:
         changed = False
         for prefix in _PREFIXES:
             if folded.startswith(prefix) and len(folded) > len(prefix):
-                folded = folded[len(prefix):]
+                folded = folded[len(prefix) :]
                 changed = True
     return folded
 
@@ -74,7 +74,9 @@ class NameIndex:
                 index.labels.setdefault(norm, name)
             index.normalized[normalize(record.id)].add(key)
             index.tokens[key] = frozenset(
-                t for name in [record.name, *record.aliases, record.id] for t in normalize(name).split()
+                t
+                for name in [record.name, *record.aliases, record.id]
+                for t in normalize(name).split()
             )
         return index
 
@@ -134,9 +136,7 @@ def _fuzzy(index: NameIndex, query: str) -> Resolution:
         return Resolution(query)
     top_ratio = difflib.SequenceMatcher(None, norm, close[0]).ratio()
     top_keys = sorted(index.normalized[close[0]])
-    runner_up = (
-        difflib.SequenceMatcher(None, norm, close[1]).ratio() if len(close) > 1 else 0.0
-    )
+    runner_up = difflib.SequenceMatcher(None, norm, close[1]).ratio() if len(close) > 1 else 0.0
     if len(top_keys) == 1 and top_ratio >= 0.8 and top_ratio - runner_up >= 0.05:
         return Resolution(query, top_keys, "fuzzy", suggestions=keys[:3])
     return Resolution(query, [], None, suggestions=keys[:3])
@@ -159,7 +159,9 @@ class Hit:
     rank: float
 
 
-def search_text(kb: KnowledgeBase, text: str, kind: str | None = None, limit: int = 20) -> list[Hit]:
+def search_text(
+    kb: KnowledgeBase, text: str, kind: str | None = None, limit: int = 20
+) -> list[Hit]:
     """Full-text search (FTS5, bm25-ranked, prefix matching on each word) over the store."""
     words = [w for w in re.findall(r"\w+", text.casefold()) if w]
     if not words:
@@ -169,8 +171,9 @@ def search_text(kb: KnowledgeBase, text: str, kind: str | None = None, limit: in
     sql = (
         "select r.key, r.kind, r.name, r.summary, bm25(records_fts, 10.0, 6.0, 1.0, 8.0) as rank "
         "from records_fts join records r on r.rowid = records_fts.rowid "
-        "where records_fts match ? " + ("and r.kind = ? " if kind else "") +
-        "order by rank, r.key limit ?"
+        "where records_fts match ? "
+        + ("and r.kind = ? " if kind else "")
+        + "order by rank, r.key limit ?"
     )
     params: tuple[object, ...] = (query, kind, limit) if kind else (query, limit)
     return [Hit(*row) for row in conn.execute(sql, params)]

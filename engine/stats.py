@@ -18,11 +18,15 @@ def kb_stats(kb: KnowledgeBase) -> dict[str, Any]:
             "services": sum(1 for s in kb.services.values() if s.provider == provider),
             "regions": len(kb.regions_by_provider.get(provider, [])),
             "capabilities_covered": covered,
-            "no_equivalent": sum(1 for c in kb.capabilities.values() if provider in c.no_equivalent),
+            "no_equivalent": sum(
+                1 for c in kb.capabilities.values() if provider in c.no_equivalent
+            ),
         }
     capability_categories = Counter(c.category for c in kb.capabilities.values())
     service_categories = Counter(
-        kb.capabilities[s.capability].category for s in kb.services.values() if s.capability in kb.capabilities
+        kb.capabilities[s.capability].category
+        for s in kb.services.values()
+        if s.capability in kb.capabilities
     )
     pattern_categories = Counter(p.category for p in kb.patterns.values())
     return {
@@ -34,27 +38,42 @@ def kb_stats(kb: KnowledgeBase) -> dict[str, Any]:
             "patterns": dict(sorted(pattern_categories.items())),
         },
         "jurisdictions": {
-            j: {p: sum(1 for r in kb.regions_by_provider.get(p, []) if j in r.jurisdictions)
-                for p in sorted(kb.providers)}
+            j: {
+                p: sum(1 for r in kb.regions_by_provider.get(p, []) if j in r.jurisdictions)
+                for p in sorted(kb.providers)
+            }
             for j in sorted(kb.jurisdictions)
         },
     }
 
 
 def comparison_rows(kb: KnowledgeBase, category: str | None) -> list[list[str]]:
-    """One row per capability: category, capability name, then each provider's services."""
+    """One row per capability: category, capability name, then each provider's services
+    (preferred first; `(partial)` marks partial fits; gaps name the closest alternative)."""
+    from .resolve import candidate_services
+
     rows = []
     for capability in sorted(kb.capabilities.values(), key=lambda c: (c.category, c.name)):
         if category and capability.category != category:
             continue
         cells = [capability.category, capability.name]
         for provider in sorted(kb.providers):
-            services = kb.implementers(provider, capability.id)
+            services = candidate_services(kb, provider, capability.id)
             if services:
-                cells.append("; ".join(
-                    s.name + (" (partial)" if s.fit.value == "partial" or s.capability != capability.id else "")
-                    for s in services))
-            else:
-                cells.append("— (none)")
+                cells.append(
+                    "; ".join(
+                        s.name
+                        + (
+                            " (partial)"
+                            if s.fit.value == "partial" or s.capability != capability.id
+                            else ""
+                        )
+                        for s in services
+                    )
+                )
+                continue
+            gap = capability.no_equivalent.get(provider)
+            closest = kb.services.get(gap.closest) if gap and gap.closest else None
+            cells.append(f"— (closest: {closest.name})" if closest else "—")
         rows.append(cells)
     return rows

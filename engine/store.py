@@ -25,11 +25,16 @@ STORE_FORMAT = 1
 """Bump when the table layout changes; part of the cache key."""
 
 _MODEL_OF_KIND = {
-    "provider": KIND_MODELS["providers"], "jurisdiction": KIND_MODELS["jurisdictions"],
-    "region": KIND_MODELS["regions"], "category": KIND_MODELS["categories"],
-    "capability": KIND_MODELS["capabilities"], "service": KIND_MODELS["services"],
-    "pattern": KIND_MODELS["patterns"], "blueprint": KIND_MODELS["blueprints"],
-    "tool": KIND_MODELS["tools"], "need": KIND_MODELS["needs"],
+    "provider": KIND_MODELS["providers"],
+    "jurisdiction": KIND_MODELS["jurisdictions"],
+    "region": KIND_MODELS["regions"],
+    "category": KIND_MODELS["categories"],
+    "capability": KIND_MODELS["capabilities"],
+    "service": KIND_MODELS["services"],
+    "pattern": KIND_MODELS["patterns"],
+    "blueprint": KIND_MODELS["blueprints"],
+    "tool": KIND_MODELS["tools"],
+    "need": KIND_MODELS["needs"],
 }
 
 
@@ -97,7 +102,9 @@ def load_knowledge_base(
             kb.store_path = path
             _prune_old_caches(path)
         except OSError as exc:
-            warnings.append(f"cannot write cache {path} ({exc.strerror or exc}); continuing without it")
+            warnings.append(
+                f"cannot write cache {path} ({exc.strerror or exc}); continuing without it"
+            )
     return kb, warnings
 
 
@@ -120,33 +127,51 @@ def build_database(kb: KnowledgeBase, path: Path) -> None:
 
     db = sqlite_utils.Database(path, recreate=True)
     with db.conn:
-        db["meta"].insert_all(
-            [{"key": "fingerprint", "value": kb.fingerprint},
-             {"key": "format", "value": str(STORE_FORMAT)}],
+        db.table("meta").insert_all(
+            [
+                {"key": "fingerprint", "value": kb.fingerprint},
+                {"key": "format", "value": str(STORE_FORMAT)},
+            ],
             pk="key",
         )
         rows = []
         for kind, record in kb.records():
             origin = kb.origins.get(f"{kind}/{record.id}", Origin("", None))
-            rows.append({
-                "key": f"{kind}/{record.id}", "kind": kind, "id": record.id, "name": record.name,
-                "aliases": " ".join(record.aliases), "summary": record.summary,
-                "provider": getattr(record, "provider", None),
-                "category": getattr(record, "category", None),
-                "file": origin.file, "line": origin.line,
-                "data": record.model_dump_json(by_alias=True, exclude_defaults=True),
-            })
-        db["records"].insert_all(rows, pk="key")
-        db["records"].enable_fts(["name", "aliases", "summary", "id"], fts_version="FTS5",
-                                 tokenize="porter")
-        graph = kb.graph
-        db["edges"].insert_all(
-            ({"source": s, "target": t, "kind": d["kind"],
-              "attrs": json.dumps({k: v for k, v in d.items() if k != "kind"}, sort_keys=True)}
-             for s, t, d in graph.edges(data=True)),
+            rows.append(
+                {
+                    "key": f"{kind}/{record.id}",
+                    "kind": kind,
+                    "id": record.id,
+                    "name": record.name,
+                    "aliases": " ".join(record.aliases),
+                    "summary": record.summary,
+                    "provider": getattr(record, "provider", None),
+                    "category": getattr(record, "category", None),
+                    "file": origin.file,
+                    "line": origin.line,
+                    "data": record.model_dump_json(by_alias=True, exclude_defaults=True),
+                }
+            )
+        db.table("records").insert_all(rows, pk="key")
+        db.table("records").enable_fts(
+            ["name", "aliases", "summary", "id"], fts_version="FTS5", tokenize="porter"
         )
-        db["edges"].create_index(["source"])
-        db["edges"].create_index(["target"])
+        graph = kb.graph
+        db.table("edges").insert_all(
+            (
+                {
+                    "source": s,
+                    "target": t,
+                    "kind": d["kind"],
+                    "attrs": json.dumps(
+                        {k: v for k, v in d.items() if k != "kind"}, sort_keys=True
+                    ),
+                }
+                for s, t, d in graph.edges(data=True)
+            ),
+        )
+        db.table("edges").create_index(["source"])
+        db.table("edges").create_index(["target"])
 
 
 def read_store(path: Path, expected_fingerprint: str | None = None) -> KnowledgeBase:

@@ -109,11 +109,11 @@ def _check_depth(text: str) -> None:
                     raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", line)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-            elif isinstance(event, yaml.DocumentStartEvent) and event.start_mark.line > 0:
-                pass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise YamlProblem(f"YAML syntax error: {exc.problem or exc}", mark.line + 1 if mark else None) from None
+        raise YamlProblem(
+            f"YAML syntax error: {exc.problem or exc}", mark.line + 1 if mark else None
+        ) from None
 
 
 def _build(node: yaml.Node, path: Path, lines: dict[Path, int], budget: list[int]) -> Any:
@@ -127,11 +127,13 @@ def _build(node: yaml.Node, path: Path, lines: dict[Path, int], budget: list[int
             raise YamlProblem(f"tag {node.tag!r} is not allowed", line)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = _build(key_node, path, {}, budget)
-            if key == "<<" or key_node.tag == _CORE + "merge":
+            if key_node.tag == _CORE + "merge":
                 raise YamlProblem("merge keys (<<) are not supported", key_node.start_mark.line + 1)
+            key = _build(key_node, path, {}, budget)
             if not isinstance(key, str):
-                raise YamlProblem(f"mapping key {key!r} is not a string", key_node.start_mark.line + 1)
+                raise YamlProblem(
+                    f"mapping key {key!r} is not a string", key_node.start_mark.line + 1
+                )
             if key in result:
                 raise YamlProblem(f"duplicate key {key!r}", key_node.start_mark.line + 1)
             lines[(*path, key)] = key_node.start_mark.line + 1

@@ -57,7 +57,7 @@ def render_adr(
         "",
         "## Decision Outcome",
         "",
-        f"Chosen option: \"{chosen.name}\", on {arch.provider_name} in {regions}, because it "
+        f'Chosen option: "{chosen.name}", on {arch.provider_name} in {regions}, because it '
         f"ranks first for these needs: {'; '.join(chosen.reasons[:3])}",
         "",
         "| role | capability | service |",

@@ -6,10 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
 from archkb.engine.kb import KnowledgeBase
 from archkb.engine.load import builtin_kb_root, load_records
+from click.testing import CliRunner, Result
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"

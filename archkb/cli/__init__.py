@@ -13,24 +13,37 @@ import click
 from archkb import __version__
 
 from .common import AppContext
-
 from .lazy import LazyGroup
 
 COMMAND_MODULES = {
-    "validate": "core", "stats": "core", "list": "core", "show": "core", "search": "core",
-    "graph": "core", "compare": "core",
-    "recommend": "recommend", "why-not": "recommend",
+    "validate": "core",
+    "stats": "core",
+    "list": "core",
+    "show": "core",
+    "search": "core",
+    "graph": "core",
+    "compare": "core",
+    "recommend": "recommend",
+    "why-not": "recommend",
     "map": "mapping",
     "export": "export",
 }
 """Command name → module in this package that defines `<name>_command` (imported on demand)."""
 
 
-@click.group(cls=LazyGroup, commands=COMMAND_MODULES,
-             context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--kb", "overlays", multiple=True, type=click.Path(path_type=str),
-              help="Overlay KB folder (same layout as the built-in kb/); repeatable. "
-                   "$ARCHKB_PATH adds more (os.pathsep-separated).")
+@click.group(
+    cls=LazyGroup,
+    commands=COMMAND_MODULES,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--kb",
+    "overlays",
+    multiple=True,
+    type=click.Path(path_type=str),
+    help="Overlay KB folder (same layout as the built-in kb/); repeatable. "
+    "$ARCHKB_PATH adds more (os.pathsep-separated).",
+)
 @click.option("--no-cache", is_flag=True, help="Load from YAML, ignoring the compiled cache.")
 @click.version_option(__version__, prog_name="archkb")
 @click.pass_context

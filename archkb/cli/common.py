@@ -26,7 +26,7 @@ class CliProblem(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
         click.echo(f"archkb: {self.message}", err=True)
@@ -65,7 +65,9 @@ def app(ctx: click.Context) -> AppContext:
 
 def json_option(func: F) -> F:
     """The shared `--json` flag."""
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON (stable shape, see README).")(func)
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON (stable shape, see README)."
+    )(func)
 
 
 def print_json(data: Any) -> None:

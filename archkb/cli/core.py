@@ -10,8 +10,18 @@ import click
 from .common import EXIT_NOT_FOUND, CliProblem, app, console, json_option, print_json
 
 KIND_CHOICE = click.Choice(
-    ["provider", "jurisdiction", "region", "category", "capability", "service", "pattern",
-     "blueprint", "tool", "need"]
+    [
+        "provider",
+        "jurisdiction",
+        "region",
+        "category",
+        "capability",
+        "service",
+        "pattern",
+        "blueprint",
+        "tool",
+        "need",
+    ]
 )
 
 
@@ -63,8 +73,13 @@ def stats_command(ctx: click.Context, as_json: bool) -> None:
     for column in ("provider", "services", "regions", "capabilities covered", "no equivalent"):
         table.add_column(column, justify="right" if column != "provider" else "left")
     for provider, row in stats["providers"].items():
-        table.add_row(provider, str(row["services"]), str(row["regions"]),
-                      str(row["capabilities_covered"]), str(row["no_equivalent"]))
+        table.add_row(
+            provider,
+            str(row["services"]),
+            str(row["regions"]),
+            str(row["capabilities_covered"]),
+            str(row["no_equivalent"]),
+        )
     out.print(table)
 
 
@@ -74,8 +89,9 @@ def stats_command(ctx: click.Context, as_json: bool) -> None:
 @click.option("--category", help="Only records in this category.")
 @json_option
 @click.pass_context
-def list_command(ctx: click.Context, kind: str, provider: str | None, category: str | None,
-                 as_json: bool) -> None:
+def list_command(
+    ctx: click.Context, kind: str, provider: str | None, category: str | None, as_json: bool
+) -> None:
     """List the records of one KIND (id, name, summary).
 
     \b
@@ -92,8 +108,12 @@ def list_command(ctx: click.Context, kind: str, provider: str | None, category: 
             continue
         rows.append(record)
     if as_json:
-        print_json([{"key": f"{kind}/{r.id}", "id": r.id, "name": r.name, "summary": r.summary}
-                    for r in rows])
+        print_json(
+            [
+                {"key": f"{kind}/{r.id}", "id": r.id, "name": r.name, "summary": r.summary}
+                for r in rows
+            ]
+        )
         return
     if not rows:
         raise CliProblem(f"no {kind} records match", EXIT_NOT_FOUND)
@@ -121,13 +141,17 @@ def resolve_or_fail(kb: Any, query: str, kinds: tuple[str, ...] | None = None) -
 
     found = resolve_name(kb, query, kinds)
     if found.key:
-        return found.key
+        return str(found.key)
     if found.matches:
         names = "\n  ".join(f"{k}  ({kb.get(k).name})" for k in found.matches[:10])
         raise CliProblem(f"{query!r} is ambiguous; candidates:\n  {names}", EXIT_NOT_FOUND)
     hint = ""
     if found.suggestions:
-        hint = "; did you mean " + " or ".join(f"{kb.get(k).name!r} ({k})" for k in found.suggestions[:3]) + "?"
+        hint = (
+            "; did you mean "
+            + " or ".join(f"{kb.get(k).name!r} ({k})" for k in found.suggestions[:3])
+            + "?"
+        )
     what = "/".join(kinds) if kinds else "record"
     raise CliProblem(f"no {what} matches {query!r}{hint}", EXIT_NOT_FOUND)
 
@@ -169,7 +193,9 @@ def show_command(ctx: click.Context, query: str, as_json: bool) -> None:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
 @json_option
 @click.pass_context
-def search_command(ctx: click.Context, text: str, kind: str | None, limit: int, as_json: bool) -> None:
+def search_command(
+    ctx: click.Context, text: str, kind: str | None, limit: int, as_json: bool
+) -> None:
     """Full-text search over names, aliases and summaries (ranked; word prefixes match).
 
     \b
@@ -180,7 +206,9 @@ def search_command(ctx: click.Context, text: str, kind: str | None, limit: int, 
 
     hits = search_text(app(ctx).kb(), text, kind, limit)
     if as_json:
-        print_json([{"key": h.key, "kind": h.kind, "name": h.name, "summary": h.summary} for h in hits])
+        print_json(
+            [{"key": h.key, "kind": h.kind, "name": h.name, "summary": h.summary} for h in hits]
+        )
         return
     if not hits:
         raise CliProblem(f"nothing matches {text!r}", EXIT_NOT_FOUND)
@@ -218,9 +246,16 @@ def graph_neighbors(ctx: click.Context, query: str, depth: int, as_json: bool) -
     key = resolve_or_fail(kb, query)
     groups = neighbours(kb.graph, key, depth)
     if as_json:
-        print_json({"key": key, "depth": depth, "neighbors": {
-            kind: [{"direction": d, "key": k, "name": n} for d, k, n in items]
-            for kind, items in groups.items()}})
+        print_json(
+            {
+                "key": key,
+                "depth": depth,
+                "neighbors": {
+                    kind: [{"direction": d, "key": k, "name": n} for d, k, n in items]
+                    for kind, items in groups.items()
+                },
+            }
+        )
         return
     out = console()
     out.print(f"[bold]{kb.get(key).name}[/] ({key})")
@@ -231,8 +266,12 @@ def graph_neighbors(ctx: click.Context, query: str, depth: int, as_json: bool) -
 
 
 @graph_command.command("export")
-@click.option("--format", "fmt", type=click.Choice(["graphml", "json"]), default="json", show_default=True)
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="File to write.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["graphml", "json"]), default="json", show_default=True
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="File to write."
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.pass_context
 def graph_export(ctx: click.Context, fmt: str, output: Path, force: bool) -> None:
@@ -245,14 +284,21 @@ def graph_export(ctx: click.Context, fmt: str, output: Path, force: bool) -> Non
     text = graph_as_graphml(kb.graph) if fmt == "graphml" else graph_as_json(kb.graph)
     write_text(output, text, force=force)
     g = kb.graph
-    click.echo(f"wrote {output} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)", err=True)
+    click.echo(
+        f"wrote {output} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)", err=True
+    )
 
 
 @click.command("compare")
 @click.option("--category", help="Category id (e.g. database); see `archkb list category`.")
 @click.option("--all", "everything", is_flag=True, help="Every category.")
-@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
 @click.pass_context
 def compare_command(ctx: click.Context, category: str | None, everything: bool, fmt: str) -> None:
     """Providers side by side per capability, like the vendors' comparison pages.
@@ -268,12 +314,18 @@ def compare_command(ctx: click.Context, category: str | None, everything: bool, 
     if not everything and not category:
         raise CliProblem("give --category ID or --all")
     if category and category not in kb.categories:
-        raise CliProblem(f"unknown category {category!r}; known: {', '.join(sorted(kb.categories))}")
+        raise CliProblem(
+            f"unknown category {category!r}; known: {', '.join(sorted(kb.categories))}"
+        )
     rows = comparison_rows(kb, None if everything else category)
     if not rows:
         raise CliProblem(f"no capabilities in category {category!r}", EXIT_NOT_FOUND)
     providers = sorted(kb.providers)
     from .tables import emit_rows
 
-    emit_rows(fmt, ["category", "capability", *providers], rows,
-              title=f"Comparison: {category or 'all categories'}")
+    emit_rows(
+        fmt,
+        ["category", "capability", *providers],
+        rows,
+        title=f"Comparison: {category or 'all categories'}",
+    )

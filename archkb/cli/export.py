@@ -41,11 +41,17 @@ def export_sqlite(ctx: click.Context, file: Path, force: bool) -> None:
 @click.command("adr")
 @click.option("--needs", required=True, help=NEEDS_HELP)
 @click.option("--provider", default="all", show_default=True, help="aws, azure, gcp or all.")
-@click.option("--top", default=3, show_default=True, type=click.IntRange(1, 20), help="Options to consider.")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Markdown file to write.")
+@click.option(
+    "--top", default=3, show_default=True, type=click.IntRange(1, 20), help="Options to consider."
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="Markdown file to write."
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.pass_context
-def export_adr(ctx: click.Context, needs: str, provider: str, top: int, output: Path, force: bool) -> None:
+def export_adr(
+    ctx: click.Context, needs: str, provider: str, top: int, output: Path, force: bool
+) -> None:
     """Write a Markdown ADR (MADR layout) for the top recommendation.
 
     \b
@@ -60,7 +66,10 @@ def export_adr(ctx: click.Context, needs: str, provider: str, top: int, output: 
     providers = provider_list(kb, provider, "--provider")
     result = recommend(kb, parsed, providers, top)
     if not result.recommendations:
-        raise CliProblem("no blueprint meets these needs; nothing to decide (see `archkb recommend --explain`)", 1)
+        raise CliProblem(
+            "no blueprint meets these needs; nothing to decide (see `archkb recommend --explain`)",
+            1,
+        )
     text = render_adr(
         result,
         need_names={n.id: n.name for n in kb.needs.values()},

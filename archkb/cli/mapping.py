@@ -18,15 +18,31 @@ if TYPE_CHECKING:
 @click.command("map")
 @click.argument("query", required=False)
 @click.option("--to", "to", help="Target providers: aws,azure,gcp (default: the other two).")
-@click.option("--from", "source", help="Source provider of a bill FILE (list of names or Terraform).")
+@click.option(
+    "--from", "source", help="Source provider of a bill FILE (list of names or Terraform)."
+)
 @click.option("--blueprint", help="Resolve a whole blueprint on the --to provider(s).")
 @click.option("--needs", help="With --blueprint: needs that pick the regions (e.g. eu).")
-@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "json"]), default="table",
-              show_default=True, help="Output format for bills.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format for bills.",
+)
 @json_option
 @click.pass_context
-def map_command(ctx: click.Context, query: str | None, to: str | None, source: str | None,
-                blueprint: str | None, needs: str | None, fmt: str, as_json: bool) -> None:
+def map_command(
+    ctx: click.Context,
+    query: str | None,
+    to: str | None,
+    source: str | None,
+    blueprint: str | None,
+    needs: str | None,
+    fmt: str,
+    as_json: bool,
+) -> None:
     """Map services across AWS, Azure and GCP.
 
     \b
@@ -46,7 +62,9 @@ def map_command(ctx: click.Context, query: str | None, to: str | None, source: s
         raise CliProblem("give a service name, a FILE with --from, or --blueprint ID")
     if source:
         if source not in kb.providers:
-            raise CliProblem(f"--from: unknown provider {source!r} (known: {', '.join(sorted(kb.providers))})")
+            raise CliProblem(
+                f"--from: unknown provider {source!r} (known: {', '.join(sorted(kb.providers))})"
+            )
         targets = provider_list(kb, to, "--to") if to else []
         if len(targets) != 1:
             raise CliProblem("--to: give exactly one target provider for a bill")
@@ -57,7 +75,11 @@ def map_command(ctx: click.Context, query: str | None, to: str | None, source: s
 
     key = resolve_or_fail(kb, query, ("service",))
     service = kb.services[key.split("/", 1)[1]]
-    targets = provider_list(kb, to, "--to") if to else [p for p in sorted(kb.providers) if p != service.provider]
+    targets = (
+        provider_list(kb, to, "--to")
+        if to
+        else [p for p in sorted(kb.providers) if p != service.provider]
+    )
     from archkb.engine.mapping import map_service
 
     mapping = map_service(kb, query, service, [t for t in targets if t != service.provider])
@@ -72,7 +94,9 @@ def mapping_json(mapping: ServiceMapping) -> dict[str, Any]:
     return {
         "query": mapping.query,
         "source": mapping.source.model_dump(),
-        "equivalents": {p: [e.model_dump() for e in items] for p, items in mapping.equivalents.items()},
+        "equivalents": {
+            p: [e.model_dump() for e in items] for p, items in mapping.equivalents.items()
+        },
         "alternatives": {p: a.model_dump() for p, a in mapping.alternatives.items()},
     }
 
@@ -80,12 +104,17 @@ def mapping_json(mapping: ServiceMapping) -> dict[str, Any]:
 def _render_mapping(mapping: ServiceMapping) -> None:
     out = console()
     src = mapping.source
-    out.print(f"[bold]{src.name}[/] ({src.provider}, {src.id}) — capability: {mapping.capability_name}")
+    out.print(
+        f"[bold]{src.name}[/] ({src.provider}, {src.id}) — capability: {mapping.capability_name}"
+    )
     for provider, items in mapping.equivalents.items():
         if items:
             for e in items:
                 fit = "[green]exact[/]" if e.fit == "exact" else "[yellow]partial[/]"
-                out.print(f"  {provider:>6}: {e.name} ({e.id}) {fit}" + (f" — {e.caveat}" if e.caveat else ""))
+                out.print(
+                    f"  {provider:>6}: {e.name} ({e.id}) {fit}"
+                    + (f" — {e.caveat}" if e.caveat else "")
+                )
         else:
             alt = mapping.alternatives[provider]
             closest = f" closest: {alt.closest_name} ({alt.closest});" if alt.closest else ""
@@ -107,18 +136,30 @@ def _map_bill(kb: KnowledgeBase, path_text: str, source: str, target: str) -> Mi
     if kind == "terraform":
         from archkb.engine.mapping import map_resource_types
 
-        return map_resource_types(kb, [(i.label, i.resource_type or "") for i in items], source, target)
+        return map_resource_types(
+            kb, [(i.label, i.resource_type or "") for i in items], source, target
+        )
     rows = []
     for item in items:
         found = resolve_name(kb, item.label, ("service",))
         service = kb.services[found.key.split("/", 1)[1]] if found.key else None
         if service is not None and service.provider != source:
-            rows.append(migration_row(kb, item.label, None, target,
-                                      unmapped_note=f"{service.name} is a {service.provider} service, not {source}"))
+            rows.append(
+                migration_row(
+                    kb,
+                    item.label,
+                    None,
+                    target,
+                    unmapped_note=f"{service.name} is a {service.provider} service, not {source}",
+                )
+            )
             continue
-        rows.append(migration_row(kb, item.label, service, target,
-                                  unmapped_note="not a known service name"))
-    return MigrationTable(source_provider=source, target_provider=target, rows=rows, summary=summarize(rows))
+        rows.append(
+            migration_row(kb, item.label, service, target, unmapped_note="not a known service name")
+        )
+    return MigrationTable(
+        source_provider=source, target_provider=target, rows=rows, summary=summarize(rows)
+    )
 
 
 def _emit_table(table: MigrationTable, fmt: str) -> None:
@@ -128,18 +169,28 @@ def _emit_table(table: MigrationTable, fmt: str) -> None:
     from .tables import emit_rows
 
     headers = ["source", "source service", "target service", "fit", "caveat / note"]
-    rows = [[r.item, r.source.name if r.source else "?", r.target.name if r.target else "—", r.fit, r.note]
-            for r in table.rows]
+    rows = [
+        [
+            r.item,
+            r.source.name if r.source else "?",
+            r.target.name if r.target else "—",
+            r.fit,
+            r.note,
+        ]
+        for r in table.rows
+    ]
     emit_rows(fmt, headers, rows, title=f"{table.source_provider} → {table.target_provider}")
     s = table.summary
-    line = (f"{s['total']} item(s): {s['exact']} exact, {s['partial']} partial, {s['unmapped']} unmapped")
+    line = f"{s['total']} item(s): {s['exact']} exact, {s['partial']} partial, {s['unmapped']} unmapped"
     if fmt == "table":
         console().print(line)
     else:
         click.echo(line, err=True)
 
 
-def _map_blueprint(kb: KnowledgeBase, blueprint: str, to: str | None, needs: str | None, as_json: bool) -> None:
+def _map_blueprint(
+    kb: KnowledgeBase, blueprint: str, to: str | None, needs: str | None, as_json: bool
+) -> None:
     from archkb.engine.resolve import resolve_architecture
     from archkb.engine.results import Exclusion
 

@@ -28,14 +28,24 @@ NEEDS_HELP = "Comma-separated needs (ids or aliases), e.g. serverless,eu,low-cos
 
 @click.command("recommend")
 @click.option("--needs", required=True, help=NEEDS_HELP)
-@click.option("--provider", default="all", show_default=True, help="aws, azure, gcp, a comma list, or all.")
-@click.option("--top", default=3, show_default=True, type=click.IntRange(0, 100),
-              help="How many blueprints (0 = all that qualify).")
-@click.option("--explain", is_flag=True, help="Show every score term, the constraints and exclusions.")
+@click.option(
+    "--provider", default="all", show_default=True, help="aws, azure, gcp, a comma list, or all."
+)
+@click.option(
+    "--top",
+    default=3,
+    show_default=True,
+    type=click.IntRange(0, 100),
+    help="How many blueprints (0 = all that qualify).",
+)
+@click.option(
+    "--explain", is_flag=True, help="Show every score term, the constraints and exclusions."
+)
 @json_option
 @click.pass_context
-def recommend_command(ctx: click.Context, needs: str, provider: str, top: int, explain: bool,
-                      as_json: bool) -> None:
+def recommend_command(
+    ctx: click.Context, needs: str, provider: str, top: int, explain: bool, as_json: bool
+) -> None:
     """Recommend reference architectures for your needs, on each provider, with reasons.
 
     \b
@@ -55,7 +65,9 @@ def recommend_command(ctx: click.Context, needs: str, provider: str, top: int, e
         return
     if not result.recommendations:
         render_exclusions(result, limit=None)
-        raise CliProblem("no blueprint meets these needs (see the exclusions above)", EXIT_NOT_FOUND)
+        raise CliProblem(
+            "no blueprint meets these needs (see the exclusions above)", EXIT_NOT_FOUND
+        )
     render_recommendations(result, explain)
 
 
@@ -66,14 +78,23 @@ def recommendation_json(result: RecommendationSet) -> dict[str, Any]:
         "constraints": result.constraints,
         "recommendations": [
             {
-                "rank": r.rank, "blueprint": r.blueprint, "name": r.name, "score": r.score,
-                "reasons": r.reasons, "tradeoffs": r.tradeoffs, "patterns": r.patterns,
+                "rank": r.rank,
+                "blueprint": r.blueprint,
+                "name": r.name,
+                "score": r.score,
+                "reasons": r.reasons,
+                "tradeoffs": r.tradeoffs,
+                "patterns": r.patterns,
                 "providers": {
                     provider: {
                         "regions": [region.code for region in arch.regions],
                         "components": [
-                            {"role": c.role, "capability": c.capability, "service": c.service,
-                             "service_name": c.service_name}
+                            {
+                                "role": c.role,
+                                "capability": c.capability,
+                                "service": c.service,
+                                "service_name": c.service_name,
+                            }
                             for c in arch.components
                         ],
                         "notes": arch.notes,
@@ -104,14 +125,29 @@ def render_recommendations(result: RecommendationSet, explain: bool) -> None:
             cells = []
             for provider in providers:
                 comp = next((c for c in rec.providers[provider].components if c.role == role), None)
-                cells.append("" if comp is None else comp.service_name + (" ~" if comp.fit == "partial" else ""))
+                cells.append(
+                    ""
+                    if comp is None
+                    else comp.service_name + (" ~" if comp.fit == "partial" else "")
+                )
             table.add_row(role, *cells)
-        table.add_row("[dim]region[/]", *[
-            ", ".join(f"{r.code} ({r.city})" for r in rec.providers[p].regions) for p in providers
-        ])
+        table.add_row(
+            "[dim]region[/]",
+            *[
+                ", ".join(f"{r.code} ({r.city})" for r in rec.providers[p].regions)
+                for p in providers
+            ],
+        )
         reasons = rec.reasons if explain else rec.reasons[:3]
-        body = [f"{rec.summary}", "", "[bold]Why:[/]", *[f"  • {r}" for r in reasons],
-                "", "[bold]Trade-offs:[/]", *[f"  • {t}" for t in rec.tradeoffs[: None if explain else 2]]]
+        body = [
+            f"{rec.summary}",
+            "",
+            "[bold]Why:[/]",
+            *[f"  • {r}" for r in reasons],
+            "",
+            "[bold]Trade-offs:[/]",
+            *[f"  • {t}" for t in rec.tradeoffs[: None if explain else 2]],
+        ]
         notes = sorted({n for p in providers for n in rec.providers[p].notes})
         if notes:
             body += ["", "[bold]Notes:[/]", *[f"  • {n}" for n in notes]]
@@ -119,17 +155,21 @@ def render_recommendations(result: RecommendationSet, explain: bool) -> None:
         out.print(Panel("\n".join(body), title=title, title_align="left"))
         out.print(table)
         needs = ",".join(result.needs)
-        out.print(f"[dim]  next: archkb export diagram --needs {needs} --rank {rec.rank} --provider aws "
-                  f"--format png -o {rec.blueprint}.png\n"
-                  f"        archkb export iac --needs {needs} --rank {rec.rank} --provider aws "
-                  f"--tool terraform -o infra/[/]\n")
+        out.print(
+            f"[dim]  next: archkb export diagram --needs {needs} --rank {rec.rank} --provider aws "
+            f"--format png -o {rec.blueprint}.png\n"
+            f"        archkb export iac --needs {needs} --rank {rec.rank} --provider aws "
+            f"--tool terraform -o infra/[/]\n"
+        )
     out.print("[dim]~ = partial fit (see `archkb map SERVICE` for the caveat)[/]")
     if explain:
         out.print(f"\n[bold]Constraints:[/] {result.constraints}")
         render_exclusions(result, limit=None)
     elif result.excluded:
-        out.print(f"[dim]{len(result.excluded)} candidate(s) excluded; --explain or "
-                  "`archkb why-not BLUEPRINT --needs …` says why.[/]")
+        out.print(
+            f"[dim]{len(result.excluded)} candidate(s) excluded; --explain or "
+            "`archkb why-not BLUEPRINT --needs …` says why.[/]"
+        )
 
 
 def render_exclusions(result: RecommendationSet, limit: int | None) -> None:
@@ -144,10 +184,14 @@ def render_exclusions(result: RecommendationSet, limit: int | None) -> None:
 @click.command("why-not")
 @click.argument("blueprint")
 @click.option("--needs", required=True, help=NEEDS_HELP)
-@click.option("--provider", default="all", show_default=True, help="aws, azure, gcp, a comma list, or all.")
+@click.option(
+    "--provider", default="all", show_default=True, help="aws, azure, gcp, a comma list, or all."
+)
 @json_option
 @click.pass_context
-def why_not_command(ctx: click.Context, blueprint: str, needs: str, provider: str, as_json: bool) -> None:
+def why_not_command(
+    ctx: click.Context, blueprint: str, needs: str, provider: str, as_json: bool
+) -> None:
     """Say which constraint removes BLUEPRINT for these needs (per provider).
 
     \b
@@ -164,15 +208,25 @@ def why_not_command(ctx: click.Context, blueprint: str, needs: str, provider: st
     providers = provider_list(kb, provider, "--provider")
     reasons = why_not(kb, key.split("/", 1)[1], parsed, providers)
     if as_json:
-        print_json({"blueprint": key.split("/", 1)[1], "needs": parsed.ids,
-                    "qualifies_on": sorted(set(providers) - {r.provider for r in reasons}
-                                           if not any(r.provider == "all" for r in reasons) else set()),
-                    "reasons": [r.model_dump() for r in reasons]})
+        print_json(
+            {
+                "blueprint": key.split("/", 1)[1],
+                "needs": parsed.ids,
+                "qualifies_on": sorted(
+                    set(providers) - {r.provider for r in reasons}
+                    if not any(r.provider == "all" for r in reasons)
+                    else set()
+                ),
+                "reasons": [r.model_dump() for r in reasons],
+            }
+        )
         return
     out = console()
     if not reasons:
-        out.print(f"{key} qualifies on every provider for {', '.join(parsed.ids)}; "
-                  "it may simply rank below --top (try --top 0).")
+        out.print(
+            f"{key} qualifies on every provider for {', '.join(parsed.ids)}; "
+            "it may simply rank below --top (try --top 0)."
+        )
         return
     for reason in reasons:
         out.print(f"{reason.provider:>6}: {reason.reason}")

@@ -14,13 +14,17 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str
     def cell(text: str) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| " + " | ".join(cell(h) for h in headers) + " |",
-             "|" + "|".join("---" for _ in headers) + "|"]
+    lines = [
+        "| " + " | ".join(cell(h) for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
-def emit_rows(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[str]], title: str = "") -> None:
+def emit_rows(
+    fmt: str, headers: Sequence[str], rows: Sequence[Sequence[str]], title: str = ""
+) -> None:
     if fmt == "json":
         print_json([dict(zip(headers, row, strict=True)) for row in rows])
     elif fmt == "csv":

@@ -10,7 +10,6 @@ from typing import Any
 
 import jinja2
 import yaml
-
 from archkb.engine.results import ResolvedArchitecture
 
 from . import TOOL_MODULES
@@ -45,15 +44,21 @@ def fitting_tools(arch: ResolvedArchitecture) -> list[str]:
 
 def _environment(tool: str) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(TEMPLATE_ROOT / tool.replace("-", "_")), str(TEMPLATE_ROOT / "_shared")]),
+        loader=jinja2.FileSystemLoader(
+            [str(TEMPLATE_ROOT / tool.replace("-", "_")), str(TEMPLATE_ROOT / "_shared")]
+        ),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters["to_yaml"] = lambda value: yaml.safe_dump(value, sort_keys=False, default_flow_style=False).rstrip()
-    env.filters["hcl_string"] = lambda value: '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    env.filters["to_yaml"] = lambda value: yaml.safe_dump(
+        value, sort_keys=False, default_flow_style=False
+    ).rstrip()
+    env.filters["hcl_string"] = lambda value: (
+        '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    )
     return env
 
 
@@ -72,7 +77,12 @@ def render_tool(tool: str, arch: ResolvedArchitecture, meta: ExportMeta) -> dict
     if reason:
         others = ", ".join(fitting_tools(arch))
         raise IacError(f"{tool} does not fit {arch.blueprint}: {reason}; tools that fit: {others}")
-    context: dict[str, Any] = {"arch": arch, "meta": meta, "tool": tool, **module.context(arch, meta)}
+    context: dict[str, Any] = {
+        "arch": arch,
+        "meta": meta,
+        "tool": tool,
+        **module.context(arch, meta),
+    }
     env = _environment(tool)
     manifest_path = TEMPLATE_ROOT / tool.replace("-", "_") / "files.yaml"
     manifest = yaml.safe_load(manifest_path.read_text())
