@@ -1,0 +1,286 @@
+"""KB-wide truth and coverage checks (docs/kb-style.md is the rulebook they enforce)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from archkb.engine.kb import KnowledgeBase
+from archkb.engine.search import resolve_name
+
+PROJECT_DOMAINS = {
+    "kubernetes.io",
+    "docs.docker.com",
+    "docker.com",
+    "helm.sh",
+    "docs.github.com",
+    "docs.gitlab.com",
+    "www.jenkins.io",
+    "prometheus.io",
+    "grafana.com",
+    "www.elastic.co",
+    "www.jaegertracing.io",
+    "opentelemetry.io",
+    "developer.hashicorp.com",
+    "docs.ansible.com",
+    "www.checkov.io",
+    "martinfowler.com",
+    "microservices.io",
+    "opengitops.dev",
+}
+PUBLIC_BODY_SUFFIXES = (
+    ".europa.eu",
+    ".gov",
+    ".gov.uk",
+    ".admin.ch",
+    ".gc.ca",
+    ".gov.br",
+    ".gob.mx",
+    ".gov.au",
+    ".gov.sg",
+    "u.ae",
+    "sdaia.gov.sa",
+    "inforegulator.org.za",
+    "www.pcisecuritystandards.org",
+)
+PROVIDER_DOMAINS = {
+    "aws.amazon.com",
+    "docs.aws.amazon.com",
+    "azure.microsoft.com",
+    "learn.microsoft.com",
+    "cloud.google.com",
+}
+
+
+def _official(host: str) -> bool:
+    return host in PROVIDER_DOMAINS | PROJECT_DOMAINS or host.endswith(PUBLIC_BODY_SUFFIXES)
+
+
+def test_sources_are_https_on_official_domains(kb: KnowledgeBase) -> None:
+    bad = []
+    for kind, record in kb.records():
+        own = (
+            set(kb.providers[record.provider].official_domains)
+            if kind in ("service", "region")
+            else None
+        )
+        for url in record.sources:
+            host = urlparse(str(url)).hostname or ""
+            ok = host in own if own is not None else _official(host)
+            if urlparse(str(url)).scheme != "https" or not ok:
+                bad.append(f"{kind}/{record.id}: {url}")
+    assert not bad, bad[:20]
+
+
+def test_diagrams_classes_import(kb: KnowledgeBase) -> None:
+    bad = []
+    for service in kb.services.values():
+        if service.diagrams:
+            module, _, name = service.diagrams.rpartition(".")
+            if not hasattr(importlib.import_module(module), name):
+                bad.append(f"{service.id}: {service.diagrams}")
+    assert not bad, bad
+    with_icon = sum(1 for s in kb.services.values() if s.diagrams)
+    assert with_icon / len(kb.services) > 0.8
+
+
+def test_terraform_types_carry_the_provider_prefix(kb: KnowledgeBase) -> None:
+    for service in kb.services.values():
+        prefix = kb.providers[service.provider].resource_prefix
+        for resource_type in service.iac.terraform:
+            assert resource_type.startswith(prefix), (service.id, resource_type)
+
+
+def _cfn_known_types() -> set[str]:
+    """Every resource type cfn-lint's bundled us-east-1 spec knows (from the tools venv)."""
+    import json
+
+    default_bin = Path(__file__).resolve().parents[2] / ".venv-tools" / "bin"
+    tools = Path(os.environ.get("ARCHKB_TOOLS_BIN", default_bin))
+    found = sorted(
+        tools.parent.glob(
+            "lib/python3*/site-packages/cfnlint/data/schemas/providers/us-east-1.json"
+        )
+    )
+    assert found, f"cfn-lint is not installed in {tools.parent} (run `make tools`)"
+    return set(json.loads(found[0].read_text()))
+
+
+def test_cloudformation_types_are_known_to_cfn_lint(kb: KnowledgeBase) -> None:
+    known = _cfn_known_types()
+    assert len(known) > 1000
+    for service in kb.services.values():
+        for resource_type in service.iac.cloudformation:
+            assert service.provider == "aws"
+            assert re.fullmatch(r"AWS::[A-Za-z0-9]+::[A-Za-z0-9]+", resource_type)
+            assert resource_type in known, (service.id, resource_type)
+
+
+def test_region_codes_unique_and_defaults_complete(kb: KnowledgeBase) -> None:
+    for provider in kb.providers:
+        regions = kb.regions_by_provider[provider]
+        codes = Counter(r.code for r in regions)
+        assert max(codes.values()) == 1
+        for jurisdiction in ("eu", "uk", "ch", "us", "ca", "apac"):
+            defaults = [r for r in regions if jurisdiction in r.default_for]
+            assert len(defaults) == 1, (provider, jurisdiction)
+        eu = [r for r in regions if "eu" in r.jurisdictions]
+        assert all(r.country not in ("GB", "CH") for r in eu)
+    assert len(kb.regions) >= 120
+
+
+def test_uk_and_switzerland_are_european_but_not_eu(kb: KnowledgeBase) -> None:
+    for region in kb.regions.values():
+        if region.country in ("GB", "CH"):
+            assert region.geography == "europe" and "eu" not in region.jurisdictions
+
+
+def test_every_capability_covered_or_explicitly_not(kb: KnowledgeBase) -> None:
+    gaps = []
+    for capability in kb.capabilities.values():
+        for provider in kb.providers:
+            has = bool(kb.implementers(provider, capability.id))
+            if has == (provider in capability.no_equivalent):
+                gaps.append(
+                    f"{capability.id} on {provider}: services={has}, no_equivalent="
+                    f"{provider in capability.no_equivalent}"
+                )
+    assert not gaps, gaps
+
+
+def test_breadth(kb: KnowledgeBase) -> None:
+    assert len(kb.capabilities) >= 55
+    assert len({c.category for c in kb.capabilities.values()}) >= 15
+    for provider in kb.providers:
+        assert sum(1 for s in kb.services.values() if s.provider == provider) >= 60
+    assert len(kb.patterns) >= 50 and len(kb.blueprints) >= 15 and len(kb.needs) >= 35
+
+
+def test_blueprint_components_resolve_everywhere(kb: KnowledgeBase) -> None:
+    """Every blueprint capability has a service on every provider (or the gap is explicit)."""
+    for blueprint in kb.blueprints.values():
+        for component in blueprint.components:
+            for provider in kb.providers:
+                capability = kb.capabilities[component.capability]
+                assert (
+                    kb.implementers(provider, capability.id) or provider in capability.no_equivalent
+                )
+
+
+def test_partial_fits_have_caveats_and_summaries_are_short(kb: KnowledgeBase) -> None:
+    for kind, record in kb.records():
+        assert len(record.summary) <= 400, f"{kind}/{record.id}: summary too long"
+        if kind == "service" and record.fit.value == "partial":
+            assert record.caveat
+
+
+SEED_NAMES = {
+    "service": [
+        "EC2",
+        "AWS Lambda",
+        "Amazon ECS",
+        "Amazon EKS",
+        "Amazon S3",
+        "Amazon EBS",
+        "Amazon EFS",
+        "Amazon RDS",
+        "DynamoDB",
+        "ElastiCache",
+        "Amazon VPC",
+        "CloudFront",
+        "Route 53",
+        "Azure Virtual Machines",
+        "Azure Functions",
+        "Azure Container Instances",
+        "AKS",
+        "Azure Blob Storage",
+        "Azure Disk Storage",
+        "Azure Files",
+        "Azure SQL Database",
+        "Azure Cosmos DB",
+        "Azure Cache for Redis",
+        "Azure Virtual Network",
+        "Azure CDN",
+        "Azure DNS",
+        "Compute Engine",
+        "Cloud Functions",
+        "Cloud Run",
+        "GKE",
+        "Cloud Storage",
+        "Persistent Disk",
+        "Filestore",
+        "Cloud SQL",
+        "Firestore",
+        "Memorystore",
+        "Google Cloud VPC",
+        "Cloud CDN",
+        "Cloud DNS",
+    ],
+    "tool": [
+        "Kubernetes",
+        "Docker",
+        "Docker Compose",
+        "Helm",
+        "GitHub Actions",
+        "GitLab CI",
+        "Jenkins",
+        "Azure DevOps",
+        "Prometheus",
+        "Grafana",
+        "ELK Stack",
+        "Jaeger",
+        "Terraform",
+        "CloudFormation",
+        "Ansible",
+    ],
+    "pattern": [
+        "microservices",
+        "serverless-architecture",
+        "event-driven-architecture",
+        "api-gateway",
+        "zero-trust",
+        "network-segmentation",
+        "identity-management",
+        "secrets-management",
+        "auto-scaling",
+        "load-balancing",
+        "cache-aside",
+        "distributed-caching",
+        "cdn-edge-caching",
+        "database-read-replicas",
+        "database-sharding",
+        "database-clustering",
+        "terraform-module-composition",
+        "terraform-environment-separation",
+        "terraform-state-management",
+        "terraform-workspace-strategies",
+        "cfn-nested-stacks",
+        "cfn-cross-stack-references",
+        "cfn-custom-resources",
+        "cfn-stack-sets",
+        "ansible-playbook-organization",
+        "ansible-role-based-structure",
+        "ansible-inventory-management",
+        "ansible-variable-precedence",
+        "infrastructure-testing",
+        "security-scanning",
+        "performance-testing",
+        "backup-restore",
+        "pilot-light",
+        "warm-standby",
+        "multi-site-active-active",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"), [(k, n) for k, names in SEED_NAMES.items() for n in names]
+)
+def test_everything_the_seed_names_is_in_the_kb(kb: KnowledgeBase, kind: str, name: str) -> None:
+    found = resolve_name(kb, name, (kind,))
+    assert found.key or found.matches, f"{kind} {name!r} not found"
