@@ -12,11 +12,19 @@ if TYPE_CHECKING:
 
 
 def link(kb: KnowledgeBase, key: str) -> str:
+    """A Markdown link the TUI can follow; `plain_links` turns it into text for the CLI."""
     try:
         name = kb.get(key).name
     except KeyError:
         return f"`{key}`"
     return f"[{name}](archkb:{key})"
+
+
+def plain_links(markdown: str) -> str:
+    """Replace `[name](archkb:kind/id)` with `name (kind/id)` for terminals without links."""
+    import re
+
+    return re.sub(r"\[([^\]]+)\]\(archkb:([^)]+)\)", r"\1 (\2)", markdown)
 
 
 def _links(kb: KnowledgeBase, kind: str, ids: list[str]) -> str:

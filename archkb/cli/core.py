@@ -182,9 +182,9 @@ def show_command(ctx: click.Context, query: str, as_json: bool) -> None:
         return
     from rich.markdown import Markdown
 
-    from archkb.present import record_markdown
+    from archkb.present import plain_links, record_markdown
 
-    console().print(Markdown(record_markdown(kb, kind, record), hyperlinks=False))
+    console().print(Markdown(plain_links(record_markdown(kb, kind, record)), hyperlinks=False))
 
 
 @click.command("search")

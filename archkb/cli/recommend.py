@@ -140,7 +140,7 @@ def render_recommendations(result: RecommendationSet, explain: bool) -> None:
         )
         reasons = rec.reasons if explain else rec.reasons[:3]
         body = [
-            f"{rec.summary}",
+            f"[dim]{rec.blueprint}[/] — {rec.summary}",
             "",
             "[bold]Why:[/]",
             *[f"  • {r}" for r in reasons],
@@ -151,7 +151,7 @@ def render_recommendations(result: RecommendationSet, explain: bool) -> None:
         notes = sorted({n for p in providers for n in rec.providers[p].notes})
         if notes:
             body += ["", "[bold]Notes:[/]", *[f"  • {n}" for n in notes]]
-        title = f"#{rec.rank} {rec.name} ({rec.blueprint}) — score {rec.score:g}"
+        title = f"#{rec.rank} {rec.name} · score {rec.score:g}"
         out.print(Panel("\n".join(body), title=title, title_align="left"))
         out.print(table)
         needs = ",".join(result.needs)
