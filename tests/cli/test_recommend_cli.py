@@ -1,0 +1,107 @@
+"""`recommend`, `why-not` and `export adr` as users run them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from tests.conftest import run_cli
+
+
+def test_headline_text_output() -> None:
+    result = run_cli("recommend", "--needs", "serverless,eu")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Serverless REST API" in out and "AWS Lambda" in out and "Azure Functions" in out
+    assert "Cloud Run functions" in out
+    assert "eu-central-1" in out and "westeurope" in out and "europe-west1" in out
+    assert "Why:" in out and "archkb export diagram" in out
+
+
+def test_json_shape_is_stable() -> None:
+    data = json.loads(run_cli("recommend", "--needs", "serverless,eu", "--json").stdout)
+    assert set(data) == {"needs", "constraints", "recommendations", "excluded"}
+    rec = data["recommendations"][0]
+    assert set(rec) == {
+        "rank",
+        "blueprint",
+        "name",
+        "score",
+        "reasons",
+        "tradeoffs",
+        "patterns",
+        "providers",
+    }
+    aws = rec["providers"]["aws"]
+    assert set(aws) == {"regions", "components", "notes"}
+    assert set(aws["components"][0]) == {"role", "capability", "service", "service_name"}
+    assert set(data["excluded"][0]) == {"blueprint", "provider", "reason"}
+    assert len(data["recommendations"]) == 3
+
+
+def test_explain_shows_every_term_and_exclusions() -> None:
+    out = run_cli(
+        "recommend", "--needs", "serverless,eu,low-cost", "--explain", "--top", "1"
+    ).stdout
+    assert "Constraints:" in out and "Excluded:" in out and "weighted" in out
+
+
+def test_provider_filter_and_unknown_provider() -> None:
+    data = json.loads(
+        run_cli("recommend", "--needs", "kubernetes,us", "--provider", "gcp", "--json").stdout
+    )
+    assert set(data["recommendations"][0]["providers"]) == {"gcp"}
+    bad = run_cli("recommend", "--needs", "kubernetes", "--provider", "oracle")
+    assert bad.exit_code == 2 and "unknown provider" in bad.stderr
+
+
+def test_exit_2_paths() -> None:
+    for needs, text in (
+        ("eu,us", "clash"),
+        ("serverlss", "did you mean 'serverless'"),
+        (",", "known needs"),
+    ):
+        result = run_cli("recommend", "--needs", needs)
+        assert result.exit_code == 2 and text in result.stderr
+
+
+def test_nothing_qualifies_exits_1() -> None:
+    result = run_cli("recommend", "--needs", "hybrid,serverless")
+    assert result.exit_code == 1 and "no blueprint meets" in result.stderr
+
+
+def test_why_not() -> None:
+    result = run_cli("why-not", "three-tier-web-vms", "--needs", "serverless,eu")
+    assert result.exit_code == 0 and "not serverless" in result.stdout
+    data = json.loads(run_cli("why-not", "dr-warm-standby", "--needs", "dr,uk", "--json").stdout)
+    reasons = {r["provider"]: r["reason"] for r in data["reasons"]}
+    assert "only one location" in reasons["aws"] and data["qualifies_on"] == ["azure"]
+    assert run_cli("why-not", "no-such-blueprint", "--needs", "eu").exit_code == 1
+
+
+def test_adr_is_valid_markdown_in_madr_layout(tmp_path: Path) -> None:
+    target = tmp_path / "0001.md"
+    result = run_cli(
+        "export", "adr", "--needs", "serverless,eu", "--provider", "aws", "-o", str(target)
+    )
+    assert result.exit_code == 0
+    text = target.read_text()
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    for section in (
+        "Context and Problem Statement",
+        "Decision Drivers",
+        "Considered Options",
+        "Decision Outcome",
+        "Consequences",
+        "Pros and Cons of the Options",
+        "More Information",
+    ):
+        assert section in headings, headings
+    assert any(t.type == "table_open" for t in tokens)
+    assert "AWS Lambda" in text and "eu-central-1" in text and "https://" in text
+    again = tmp_path / "0002.md"
+    run_cli("export", "adr", "--needs", "serverless,eu", "--provider", "aws", "-o", str(again))
+    assert again.read_text() == text  # deterministic
