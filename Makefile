@@ -54,6 +54,9 @@ unit: setup
 bench: setup graphviz ## Run the benchmarks and write docs/benchmarks.md
 	$(BIN)/python benchmarks/run.py
 
+images: setup graphviz ## README diagrams → docs/images/ (generated, never drawn by hand)
+	$(BIN)/python scripts/make_images.py
+
 wheel: setup
 	$(BIN)/python -m build --wheel --outdir dist .
 
