@@ -45,8 +45,14 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy cannot follow setuptools' package-dir mapping (engine/ is installed as archkb.engine), so
+# it checks a symlinked tree shaped like the installed package: cross-module types stay real.
+TYPECHECK_TREE := build/typecheck
 typecheck: setup
-	$(BIN)/mypy
+	@rm -rf $(TYPECHECK_TREE) && mkdir -p $(TYPECHECK_TREE)/archkb
+	@for f in archkb/*; do ln -s "$(CURDIR)/$$f" $(TYPECHECK_TREE)/archkb/; done
+	@for d in engine tui exports; do ln -s "$(CURDIR)/$$d" $(TYPECHECK_TREE)/archkb/$$d; done
+	cd $(TYPECHECK_TREE) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p archkb
 
 unit: setup
 	ARCHKB_TOOLS_BIN=$(CURDIR)/$(TOOLS)/bin $(BIN)/pytest -q

@@ -39,7 +39,7 @@ def record_markdown(kb: KnowledgeBase, kind: str, record: Any) -> str:
     """A Markdown page for one record."""
     lines = [f"# {record.name}", "", f"*{kind}* · `{kind}/{record.id}`"]
     if record.aliases:
-        lines.append(f"Also known as: {', '.join(record.aliases)}")
+        lines += ["", f"Also known as: {', '.join(record.aliases)}"]
     lines += ["", record.summary, ""]
     renderer = _RENDERERS.get(kind)
     if renderer:

@@ -1,1 +1,1 @@
-"""archkb tui."""
+"""archkb's terminal UI (Textual): `archkb tui`, or `archkb` alone in a terminal."""

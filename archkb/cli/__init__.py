@@ -27,6 +27,7 @@ COMMAND_MODULES = {
     "why-not": "recommend",
     "map": "mapping",
     "export": "export",
+    "tui": "tui",
 }
 """Command name → module in this package that defines `<name>_command` (imported on demand)."""
 
@@ -34,6 +35,7 @@ COMMAND_MODULES = {
 @click.group(
     cls=LazyGroup,
     commands=COMMAND_MODULES,
+    invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.option(
@@ -57,9 +59,18 @@ def cli(ctx: click.Context, overlays: tuple[str, ...], no_cache: bool) -> None:
       archkb show pattern/cqrs
       archkb search queue
 
+    With no command, in a terminal, it opens the terminal UI (`archkb tui`).
+
     Exit codes: 0 ok, 1 nothing found, 2 bad input or usage.
     """
     ctx.obj = AppContext(overlays=overlays, use_cache=not no_cache)
+    if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from .tui import tui_command
+
+            ctx.invoke(tui_command)
+        else:
+            click.echo(ctx.get_help())
 
 
 def main() -> None:

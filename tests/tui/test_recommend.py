@@ -1,0 +1,105 @@
+"""Recommend: needs with completion, the ranked table, providers side by side, why-not."""
+
+from __future__ import annotations
+
+from archkb.tui.app import ArchkbApp
+from archkb.tui.screens.recommend import RecommendScreen
+from archkb.tui.screens.why_not import WhyNotScreen
+from archkb.tui.widgets.needs_input import NeedsInput, NeedsMenu, completions
+from archkb.tui.widgets.provider_table import ProviderTable
+from textual.widgets import DataTable, Markdown, Static
+
+from .pilot_helpers import settle
+
+
+def test_completions_prefer_ids_then_short_words() -> None:
+    vocabulary = {"eu": "eu", "europe": "eu", "event-driven": "event-driven", "eda": "event-driven"}
+    assert completions(vocabulary, "e") == ["eu", "event-driven", "eda", "europe"]
+    assert completions(vocabulary, "EUR") == ["europe"]
+
+
+async def test_tab_completes_the_last_word_from_the_vocabulary(app: ArchkbApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", *"serverless,e")
+        await settle(pilot)
+        assert isinstance(app.screen, RecommendScreen)
+        needs = app.screen.query_one(NeedsInput)
+        assert app.screen.query_one(NeedsMenu).display  # matching needs are listed
+        await pilot.press("tab")
+        assert needs.value == "serverless,eu"
+
+
+async def test_aliases_complete_and_the_needs_list_adds_a_word(app: ArchkbApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", *"faa")
+        await settle(pilot)
+        await pilot.press("right")  # → accepts the inline suggestion too
+        needs = app.screen.query_one(NeedsInput)
+        assert needs.value == "faas"
+        await pilot.press(*",europ", "down")
+        menu = app.screen.query_one(NeedsMenu)
+        assert app.focused is menu
+        await pilot.press("enter")
+        assert needs.value == "faas,europe,"
+        assert app.focused is needs
+
+
+async def test_recommendation_shows_ranking_providers_and_reasons(app: ArchkbApp) -> None:
+    assert app.kb is not None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", *"serverless,eu", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RecommendScreen) and screen.result is not None
+        ranked = screen.query_one("#ranked", DataTable)
+        assert ranked.row_count == len(screen.result.recommendations) > 1
+        assert app.focused is ranked
+        providers = screen.query_one(ProviderTable)
+        headers = [str(c.label) for c in providers.columns.values()]
+        assert headers == [
+            "Role",
+            *(app.kb.providers[p].short_name for p in ("aws", "azure", "gcp")),
+        ]
+        assert "region" in [k.value for k in providers.rows]
+        text = screen.query_one("#rec-text", Markdown).source
+        assert "### Why" in text and "### Trade-offs" in text
+        assert screen.rank == 1
+        await pilot.press("down")
+        await settle(pilot)
+        assert screen.rank == 2
+        assert (
+            screen.result.recommendations[1].name in screen.query_one("#rec-text", Markdown).source
+        )
+
+
+async def test_unknown_and_clashing_needs_are_explained(app: ArchkbApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", *"serverles", "enter")
+        await settle(pilot)
+        status = str(app.screen.query_one("#needs-status", Static).render())
+        assert "did you mean" in status
+        await pilot.press("ctrl+u", *"eu,us", "enter")
+        await settle(pilot)
+        assert "clash" in str(app.screen.query_one("#needs-status", Static).render())
+        await pilot.press("ctrl+u", "enter")  # empty needs
+        await settle(pilot)
+        assert "no needs given" in str(app.screen.query_one("#needs-status", Static).render())
+
+
+async def test_why_not_lists_left_out_blueprints_with_reasons(app: ArchkbApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        app.action_why_not()  # before any recommendation: a notice only
+        await settle(pilot)
+        assert isinstance(app.screen, RecommendScreen)
+        await pilot.press(*"serverless,eu", "enter")
+        await settle(pilot)
+        text = app.screen.query_one("#rec-text", Markdown).source
+        assert "Why not the others" in text
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, WhyNotScreen)
+        reasons = app.screen.query_one("#why-not-text", Markdown).source
+        assert "ruled out" in reasons
+        await pilot.press("escape")
+        assert isinstance(app.screen, RecommendScreen)
