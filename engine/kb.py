@@ -114,9 +114,10 @@ class KnowledgeBase:
     def services_by_capability(self) -> dict[tuple[str, str], list[Service]]:
         """(provider, capability) → services implementing it, primary implementers first."""
         index: dict[tuple[str, str], list[Service]] = defaultdict(list)
-        for service in sorted(self.services.values(), key=lambda s: s.id):
+        by_id = [self.services[service_id] for service_id in sorted(self.services)]
+        for service in by_id:
             index[(service.provider, service.capability)].append(service)
-        for service in sorted(self.services.values(), key=lambda s: s.id):
+        for service in by_id:
             for capability in service.also_implements:
                 index[(service.provider, capability)].append(service)
         return dict(index)
@@ -130,6 +131,24 @@ class KnowledgeBase:
         for region in sorted(self.regions.values(), key=lambda r: r.code):
             index[region.provider].append(region)
         return dict(index)
+
+    @cached_property
+    def regions_by_jurisdiction(self) -> dict[tuple[str, str], list[Region]]:
+        """(provider, jurisdiction) → its regions there, by code.
+
+        Resolution asks this for every blueprint × provider; scanning all of a provider's regions
+        each time made `recommend` quadratic in the KB size.
+        """
+        index: dict[tuple[str, str], list[Region]] = defaultdict(list)
+        for provider, regions in self.regions_by_provider.items():
+            for region in regions:
+                for jurisdiction in dict.fromkeys(region.jurisdictions):
+                    index[(provider, jurisdiction)].append(region)
+        return dict(index)
+
+    def regions_in(self, provider: str, jurisdiction: str) -> list[Region]:
+        """The provider's regions inside the jurisdiction, by code (empty when none)."""
+        return self.regions_by_jurisdiction.get((provider, jurisdiction), [])
 
     def region(self, provider: str, code: str) -> Region | None:
         return self.regions.get(f"{provider}-{code}")
@@ -150,5 +169,7 @@ class KnowledgeBase:
     def graph(self) -> nx.MultiDiGraph:
         """The typed graph (built on first use: only graph commands pay for networkx)."""
         from .graph import build_graph
+        from .load import long_lived
 
-        return build_graph(self)
+        with long_lived():  # the graph lives as long as the KB (see long_lived)
+            return build_graph(self)

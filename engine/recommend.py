@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .resolve import resolve_architecture
+from .resolve import ResolutionPlan, build_architecture, plan_architecture
 from .results import Exclusion, Recommendation, RecommendationSet, ResolvedArchitecture
 from .schema import Blueprint
 
@@ -120,9 +120,7 @@ def recommend(
     """
     allowed = _allowed_providers(kb, needs, providers)
     excluded: list[Exclusion] = []
-    ranked: list[
-        tuple[float, str, Blueprint, list[ScoreTerm], dict[str, ResolvedArchitecture]]
-    ] = []
+    ranked: list[tuple[float, str, Blueprint, list[ScoreTerm], dict[str, ResolutionPlan]]] = []
     for blueprint in sorted(kb.blueprints.values(), key=lambda b: b.id):
         failures = blueprint_failures(kb, blueprint, needs)
         if failures:
@@ -130,20 +128,27 @@ def recommend(
                 Exclusion(blueprint=blueprint.id, provider="all", reason=f) for f in failures
             )
             continue
-        resolved: dict[str, ResolvedArchitecture] = {}
+        plans: dict[str, ResolutionPlan] = {}
         for provider in allowed:
-            outcome = resolve_architecture(kb, blueprint, provider, needs)
-            if isinstance(outcome, Exclusion):
-                excluded.append(outcome)
+            outcome = plan_architecture(kb, blueprint, provider, needs)
+            if isinstance(outcome, str):
+                excluded.append(
+                    Exclusion(blueprint=blueprint.id, provider=provider, reason=outcome)
+                )
             else:
-                resolved[provider] = outcome
-        if not resolved:
+                plans[provider] = outcome
+        if not plans:
             continue
         terms = score_terms(kb, blueprint, needs)
         score = round(sum(t.value for t in terms), 2)
-        ranked.append((score, blueprint.id, blueprint, terms, resolved))
+        ranked.append((score, blueprint.id, blueprint, terms, plans))
     ranked.sort(key=lambda item: (-item[0], item[1]))
-    chosen = ranked[:top] if top > 0 else ranked
+    # Result models are built only for what is returned: every candidate was planned above (to
+    # know it qualifies), but building its ResolvedArchitecture is the costly part.
+    chosen = [
+        (score, blueprint, terms, _build_all(kb, blueprint, needs, plans))
+        for score, _, blueprint, terms, plans in (ranked[:top] if top > 0 else ranked)
+    ]
     recommendations = [
         Recommendation(
             rank=i + 1,
@@ -156,7 +161,7 @@ def recommend(
             patterns=list(blueprint.patterns),
             providers=resolved,
         )
-        for i, (score, _, blueprint, terms, resolved) in enumerate(chosen)
+        for i, (score, blueprint, terms, resolved) in enumerate(chosen)
     ]
     return RecommendationSet(
         needs=needs.ids,
@@ -164,6 +169,12 @@ def recommend(
         recommendations=recommendations,
         excluded=excluded,
     )
+
+
+def _build_all(
+    kb: KnowledgeBase, blueprint: Blueprint, needs: ParsedNeeds, plans: dict[str, ResolutionPlan]
+) -> dict[str, ResolvedArchitecture]:
+    return {p: build_architecture(kb, blueprint, p, needs, plan) for p, plan in plans.items()}
 
 
 def _allowed_providers(
@@ -197,7 +208,7 @@ def why_not(
                 )
             )
             continue
-        outcome = resolve_architecture(kb, blueprint, provider, needs)
-        if isinstance(outcome, Exclusion):
-            reasons.append(outcome)
+        outcome = plan_architecture(kb, blueprint, provider, needs)
+        if isinstance(outcome, str):
+            reasons.append(Exclusion(blueprint=blueprint_id, provider=provider, reason=outcome))
     return reasons

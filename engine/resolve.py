@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .results import (
     Exclusion,
@@ -21,6 +22,14 @@ FALLBACK_JURISDICTION = "us"
 """Where regions come from when the needs set no residency (said in the architecture's notes)."""
 
 
+def _memo(kb: KnowledgeBase, name: str) -> dict[Any, Any]:
+    """One of the KB's memo tables (derived data, valid for the KB's lifetime: it is read-only)."""
+    table: dict[Any, Any] | None = kb.memo.get(name)
+    if table is None:
+        table = kb.memo[name] = {}
+    return table
+
+
 def is_available(service: Service, region: Region) -> bool:
     """False when the KB records the service as not offered in that region."""
     if service.available_in is not None:
@@ -34,8 +43,20 @@ def choose_regions(
     """The primary region (the provider's default for the jurisdiction) and, when asked, a
     second region in the same jurisdiction but another city. Returns a reason string when the
     provider cannot satisfy the request."""
+    memo = _memo(kb, "resolve:regions")
+    cached: list[Region] | str | None = memo.get((provider, jurisdiction, secondary))
+    if cached is None:
+        cached = memo[provider, jurisdiction, secondary] = _choose_regions(
+            kb, provider, jurisdiction, secondary
+        )
+    return cached if isinstance(cached, str) else list(cached)
+
+
+def _choose_regions(
+    kb: KnowledgeBase, provider: str, jurisdiction: str | None, secondary: bool
+) -> list[Region] | str:
     wanted = jurisdiction or FALLBACK_JURISDICTION
-    inside = [r for r in kb.regions_by_provider.get(provider, []) if wanted in r.jurisdictions]
+    inside = kb.regions_in(provider, wanted)
     if not inside:
         return f"{provider} has no region in {wanted}"
     primary = next((r for r in inside if wanted in r.default_for), None)
@@ -52,22 +73,51 @@ def choose_regions(
 
 def candidate_services(kb: KnowledgeBase, provider: str, capability: str) -> list[Service]:
     """Services of `provider` for `capability`, best first (preferred, primary, exact, id)."""
-    preferred = (
-        kb.capabilities[capability].preferred.get(provider)
-        if capability in kb.capabilities
-        else None
-    )
-    return sorted(
-        kb.implementers(provider, capability),
-        key=lambda s: (s.id != preferred, s.capability != capability, s.fit is not Fit.exact, s.id),
-    )
+    return list(_candidates(kb, provider, capability))
+
+
+def _candidates(kb: KnowledgeBase, provider: str, capability: str) -> list[Service]:
+    """`candidate_services`, sorted once per KB (callers must not mutate the list)."""
+    memo = _memo(kb, "resolve:candidates")
+    found: list[Service] | None = memo.get((provider, capability))
+    if found is None:
+        preferred = (
+            kb.capabilities[capability].preferred.get(provider)
+            if capability in kb.capabilities
+            else None
+        )
+        found = memo[provider, capability] = sorted(
+            kb.implementers(provider, capability),
+            key=lambda s: (
+                s.id != preferred,
+                s.capability != capability,
+                s.fit is not Fit.exact,
+                s.id,
+            ),
+        )
+    return found
 
 
 def choose_service(
     kb: KnowledgeBase, provider: str, capability: str, regions: list[Region]
 ) -> Service | str:
-    """The best service available in every chosen region, or the reason there is none."""
-    candidates = candidate_services(kb, provider, capability)
+    """The best service available in every chosen region, or the reason there is none.
+
+    Memoised per (provider, capability, regions): a recommendation asks the same question for
+    every blueprint that has a component of that capability.
+    """
+    memo = _memo(kb, "resolve:service")
+    key = (provider, capability, tuple(r.id for r in regions))
+    choice: Service | str | None = memo.get(key)
+    if choice is None:
+        choice = memo[key] = _choose_service(kb, provider, capability, regions)
+    return choice
+
+
+def _choose_service(
+    kb: KnowledgeBase, provider: str, capability: str, regions: list[Region]
+) -> Service | str:
+    candidates = _candidates(kb, provider, capability)
     if not candidates:
         gap = kb.capabilities[capability].no_equivalent.get(provider)
         note = f" ({gap.note})" if gap else ""
@@ -80,16 +130,27 @@ def choose_service(
     return f"{names} not available in {codes} (per the KB's regional availability)"
 
 
-def resolve_architecture(
+@dataclass(frozen=True)
+class ResolutionPlan:
+    """The choices of a resolution (regions, one service per component, notes), before they are
+    turned into result models. Recommending plans every blueprint × provider to know which
+    qualify, but builds a `ResolvedArchitecture` only for the few it returns."""
+
+    regions: list[Region]
+    picks: list[tuple[str, str, str, str | None, bool, Service]]
+    """(role, capability, tier, label, is a control, chosen service) per component."""
+    notes: list[str]
+
+
+def plan_architecture(
     kb: KnowledgeBase, blueprint: Blueprint, provider: str, needs: ParsedNeeds | None = None
-) -> ResolvedArchitecture | Exclusion:
-    """Resolve `blueprint` on `provider` under `needs` (residency, DR region, controls)."""
+) -> ResolutionPlan | str:
+    """Choose regions and services for `blueprint` on `provider`, or say why it cannot run there."""
     jurisdiction = needs.jurisdiction if needs else None
     secondary = needs.secondary_region if needs else False
     regions = choose_regions(kb, provider, jurisdiction, secondary)
     if isinstance(regions, str):
-        return Exclusion(blueprint=blueprint.id, provider=provider, reason=regions)
-    components: list[ResolvedComponent] = []
+        return regions
     notes: list[str] = []
     if jurisdiction is None:
         notes.append(
@@ -103,10 +164,42 @@ def resolve_architecture(
             wanted.append((control_id, control_id, "security", None, True))
             present.add(control_id)
             notes.append(f"{kb.capabilities[control_id].name} added as a control for {need_id}.")
+    picks: list[tuple[str, str, str, str | None, bool, Service]] = []
+    memo = _memo(kb, "resolve:service")  # choose_service's memo, inlined: this loop is hot
+    region_ids = tuple(r.id for r in regions)
     for role, capability_id, tier, label, control in wanted:
-        choice = choose_service(kb, provider, capability_id, regions)
+        key = (provider, capability_id, region_ids)
+        choice: Service | str | None = memo.get(key)
+        if choice is None:
+            choice = memo[key] = _choose_service(kb, provider, capability_id, regions)
         if isinstance(choice, str):
-            return Exclusion(blueprint=blueprint.id, provider=provider, reason=choice)
+            return choice
+        picks.append((role, capability_id, tier, label, control, choice))
+    return ResolutionPlan(regions, picks, notes)
+
+
+def resolve_architecture(
+    kb: KnowledgeBase, blueprint: Blueprint, provider: str, needs: ParsedNeeds | None = None
+) -> ResolvedArchitecture | Exclusion:
+    """Resolve `blueprint` on `provider` under `needs` (residency, DR region, controls)."""
+    plan = plan_architecture(kb, blueprint, provider, needs)
+    if isinstance(plan, str):
+        return Exclusion(blueprint=blueprint.id, provider=provider, reason=plan)
+    return build_architecture(kb, blueprint, provider, needs, plan)
+
+
+def build_architecture(
+    kb: KnowledgeBase,
+    blueprint: Blueprint,
+    provider: str,
+    needs: ParsedNeeds | None,
+    plan: ResolutionPlan,
+) -> ResolvedArchitecture:
+    """The `ResolvedArchitecture` of a plan from `plan_architecture` (same arguments)."""
+    jurisdiction = needs.jurisdiction if needs else None
+    regions = plan.regions
+    components: list[ResolvedComponent] = []
+    for role, capability_id, tier, label, control, choice in plan.picks:
         capability = kb.capabilities[capability_id]
         components.append(
             ResolvedComponent(
@@ -146,9 +239,7 @@ def resolve_architecture(
             for i, r in enumerate(regions)
         ],
         allowed_regions=[
-            r.code
-            for r in kb.regions_by_provider.get(provider, [])
-            if (jurisdiction or FALLBACK_JURISDICTION) in r.jurisdictions
+            r.code for r in kb.regions_in(provider, jurisdiction or FALLBACK_JURISDICTION)
         ],
         components=components,
         flows=[
@@ -156,5 +247,5 @@ def resolve_architecture(
         ],
         patterns=list(blueprint.patterns),
         needs=needs.ids if needs else [],
-        notes=notes,
+        notes=list(plan.notes),
     )

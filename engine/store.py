@@ -13,16 +13,16 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from .kb import KINDS, KnowledgeBase, Origin
-from .load import LoadedRecord, builtin_kb_root, kb_files, load_records
+from .load import LoadedRecord, builtin_kb_root, kb_file_entries, load_records, long_lived
 from .schema import KIND_MODELS
 
-STORE_FORMAT = 1
-"""Bump when the table layout changes; part of the cache key."""
+STORE_FORMAT = 2
+"""Bump when the table layout changes; part of the cache key. 2: the `names` table."""
 
 _MODEL_OF_KIND = {
     "provider": KIND_MODELS["providers"],
@@ -62,13 +62,12 @@ def fingerprint(roots: Sequence[Path]) -> str:
         if not root.is_dir():
             digest.update(b"missing\n")
             continue
-        resolved = root.resolve()
-        for path in kb_files(root):
+        for relative, path in kb_file_entries(root):
             try:
                 data = path.read_bytes()
             except OSError:
                 data = b"<unreadable>"
-            digest.update(f"{path.relative_to(resolved)}\n{len(data)}\n".encode())
+            digest.update(f"{relative}\n{len(data)}\n".encode())
             digest.update(data)
     return digest.hexdigest()
 
@@ -122,7 +121,7 @@ def write_store(kb: KnowledgeBase, path: Path) -> None:
 
 
 def build_database(kb: KnowledgeBase, path: Path) -> None:
-    """Create the SQLite database: meta, records (+ FTS5), edges."""
+    """Create the SQLite database: meta, records (+ FTS5), edges, names (exact-match words)."""
     import sqlite_utils
 
     db = sqlite_utils.Database(path, recreate=True)
@@ -172,10 +171,33 @@ def build_database(kb: KnowledgeBase, path: Path) -> None:
         )
         db.table("edges").create_index(["source"])
         db.table("edges").create_index(["target"])
+        db.table("names").create({"word": str, "stage": str, "kind": str, "key": str})
+        db.conn.executemany(
+            "insert into names (word, stage, kind, key) values (?, ?, ?, ?)", _name_rows(kb)
+        )
+        db.table("names").create_index(["word"])
+
+
+def _name_rows(kb: KnowledgeBase) -> Iterator[tuple[str, str, str, str]]:
+    """The exact-match words of `search.resolve_name` (case-folded ids and keys: stage `id`;
+    names and aliases: stage `name`), so a lookup by name is one indexed query instead of a
+    name index built over the whole KB in every process."""
+    for kind, record in kb.records():
+        key = f"{kind}/{record.id}"
+        for word in dict.fromkeys((record.id.casefold(), key.casefold())):
+            yield word, "id", kind, key
+        for word in dict.fromkeys(name.casefold() for name in (record.name, *record.aliases)):
+            yield word, "name", kind, key
 
 
 def read_store(path: Path, expected_fingerprint: str | None = None) -> KnowledgeBase:
-    """Read a compiled KB. Raises sqlite3.Error/ValueError when it is corrupt or stale."""
+    """Read a compiled KB. Raises sqlite3.Error/ValueError when it is corrupt or stale.
+
+    Records are validated again (pydantic-core, from the stored JSON): measured against building
+    them with `model_construct`, validating costs about the same, and it keeps a damaged or
+    tampered cache an error (ValidationError is a ValueError) that the caller answers by
+    rebuilding, never a KB of wrongly typed records.
+    """
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         meta = dict(conn.execute("select key, value from meta"))
@@ -184,14 +206,29 @@ def read_store(path: Path, expected_fingerprint: str | None = None) -> Knowledge
         if expected_fingerprint and meta.get("fingerprint") != expected_fingerprint:
             raise ValueError("store fingerprint does not match the KB files")
         kb = KnowledgeBase()
-        for kind, data, file, line in conn.execute(
-            "select kind, data, file, line from records order by kind, id"
-        ):
-            record: Any = _MODEL_OF_KIND[kind].model_validate_json(data)
-            kb.table(kind)[record.id] = record
-            kb.origins[f"{kind}/{record.id}"] = Origin(file, line)
+        origins = kb.origins
+        current = None
+        table: dict[str, Any] = {}
+        validate: Any = None
+        # Rows were written kind by kind, ids sorted (`KnowledgeBase.records`), so rowid order
+        # fills each table in id order without asking SQLite to sort.
+        with long_lived():
+            for kind, data, file, line in conn.execute(
+                "select kind, data, file, line from records order by rowid"
+            ):
+                if kind != current:
+                    if kind not in _MODEL_OF_KIND:
+                        raise ValueError(f"store holds records of an unknown kind {kind!r}")
+                    validate = _MODEL_OF_KIND[kind].model_validate_json
+                    table = kb.table(kind)
+                    current = kind
+                record = validate(data)
+                table[record.id] = record
+                origins[f"{kind}/{record.id}"] = Origin(file, line)
     finally:
         conn.close()
+    if not isinstance(meta.get("fingerprint"), str):
+        raise ValueError("store has no fingerprint")
     kb.fingerprint = meta["fingerprint"]
     kb.store_path = path
     if sum(kb.counts().values()) == 0:
