@@ -11,7 +11,7 @@ from .lazy import LazyGroup
 from .recommend import NEEDS_HELP, parse_or_fail
 from .writing import write_text
 
-EXPORT_MODULES: dict[str, str] = {"diagram": "export_diagram"}
+EXPORT_MODULES: dict[str, str] = {"diagram": "export_diagram", "iac": "export_iac"}
 """Export subcommands that live in their own modules (imported on demand)."""
 
 
