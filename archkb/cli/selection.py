@@ -42,7 +42,10 @@ def select_architectures(
     assert parsed is not None
     from archkb.engine.recommend import recommend
 
-    result = recommend(kb, parsed, providers, top=0)
+    wanted = rank or 1
+    # Only the first `wanted` recommendations are needed; the count for the error message below
+    # is exact whenever fewer than `wanted` qualify.
+    result = recommend(kb, parsed, providers, top=wanted)
     where = ", ".join(providers)
     if not result.recommendations:
         raise CliProblem(
@@ -50,7 +53,6 @@ def select_architectures(
             f"(see `archkb recommend --needs {','.join(parsed.ids)} --explain`)",
             EXIT_NOT_FOUND,
         )
-    wanted = rank or 1
     if wanted > len(result.recommendations):
         raise CliProblem(
             f"--rank {wanted}: only {len(result.recommendations)} blueprint(s) meet these needs "
