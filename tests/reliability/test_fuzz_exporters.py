@@ -1,0 +1,113 @@
+"""Property tests for the exporters: random valid resolved architectures → parseable output.
+
+Architectures are drawn from real KB services (any capability, any tier, random roles, labels
+with awkward characters and random flows), so every exporter sees shapes no blueprint has.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import hcl2
+import pydot
+from archkb.engine.results import (
+    RegionChoice,
+    ResolvedArchitecture,
+    ResolvedComponent,
+    ResolvedFlow,
+)
+from archkb.engine.store import load_knowledge_base
+from archkb.exports.diagram import render_diagram
+from archkb.exports.iac.render import ExportMeta, render_tool
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+KB, _ = load_knowledge_base(use_cache=False)
+TIERS = ["edge", "web", "app", "data", "integration", "network", "security", "ops"]
+ROLE = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)
+LABEL = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=24
+)
+META = ExportMeta("0.0-fuzz", "0" * 64, ("fuzz",), "fuzz")
+
+
+@st.composite
+def architectures(draw: st.DrawFn) -> ResolvedArchitecture:
+    provider = draw(st.sampled_from(sorted(KB.providers)))
+    services = sorted(
+        (s for s in KB.services.values() if s.provider == provider), key=lambda s: s.id
+    )
+    roles = draw(st.lists(ROLE, min_size=1, max_size=8, unique=True))
+    components = []
+    for role in roles:
+        service = draw(st.sampled_from(services))
+        components.append(
+            ResolvedComponent(
+                role=role,
+                capability=service.capability,
+                capability_name=KB.capabilities[service.capability].name,
+                tier=draw(st.sampled_from(TIERS)),
+                label=draw(LABEL),
+                service=service.id,
+                service_name=service.name,
+                fit=service.fit.value,
+                caveat=service.caveat,
+                diagrams=service.diagrams,
+                terraform=list(service.iac.terraform),
+                cloudformation=list(service.iac.cloudformation),
+            )
+        )
+    flows = draw(
+        st.lists(st.tuples(st.sampled_from(roles), st.sampled_from(roles), LABEL), max_size=10)
+    )
+    regions = KB.regions_by_provider[provider]
+    region = draw(st.sampled_from(regions))
+    return ResolvedArchitecture(
+        blueprint="fuzzed",
+        blueprint_name=draw(LABEL),
+        provider=provider,
+        provider_name=KB.providers[provider].name,
+        jurisdiction=region.jurisdictions[0],
+        regions=[
+            RegionChoice(
+                code=region.code,
+                name=region.name,
+                city=region.city,
+                country=region.country,
+                role="primary",
+            )
+        ],
+        allowed_regions=[r.code for r in regions if region.jurisdictions[0] in r.jurisdictions],
+        components=components,
+        flows=[ResolvedFlow(source=a, target=b, label=label) for a, b, label in flows if a != b],
+        patterns=[],
+        needs=["fuzz"],
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(architectures())
+def test_text_diagrams_parse(arch: ResolvedArchitecture) -> None:
+    dot = render_diagram(arch, "dot").decode()
+    graphs = pydot.graph_from_dot_data(dot)
+    assert graphs, dot[:500]
+    root = ET.fromstring(render_diagram(arch, "drawio"))
+    ids = [cell.get("id") for cell in root.iter("mxCell")]
+    assert len(ids) == len(set(ids))
+    for component in arch.components:
+        assert any(component.role in (cell.get("id") or "") for cell in root.iter("mxCell"))
+    mermaid = render_diagram(arch, "mermaid").decode()
+    lines = [line.strip() for line in mermaid.splitlines()]
+    assert "flowchart LR" in lines
+    opened = sum(1 for line in lines if line.startswith("subgraph "))
+    assert opened == lines.count("end")
+    assert render_diagram(arch, "mermaid") == render_diagram(arch, "mermaid")
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(architectures())
+def test_terraform_parses(arch: ResolvedArchitecture) -> None:
+    files = render_tool("terraform", arch, META)
+    for path, text in files.items():
+        if path.endswith((".tf", ".hcl")):
+            hcl2.loads(text)
