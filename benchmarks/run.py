@@ -271,6 +271,39 @@ def archkb_command() -> list[str]:
     return [str(script)] if script.exists() else [PY, "-m", "archkb"]
 
 
+TUI_FIRST_PAINT = """
+import asyncio, time
+from archkb.engine.store import load_knowledge_base
+from archkb.tui.app import ArchkbApp
+
+async def main():
+    app = ArchkbApp(loader=load_knowledge_base)  # what `archkb tui` does
+    async with app.run_test(size=(80, 24)) as pilot:
+        while app.ready_seconds is None:
+            await pilot.pause(0.002)
+        print(time.time())  # the first paint (Textual's Ready), on the wall clock
+
+asyncio.run(main())
+"""
+
+
+def tui_first_paint(repeat: int, env: dict[str, str]) -> Series:
+    """Process start to the TUI's first paint (headless Textual at 80×24, warm cache).
+
+    The child prints the wall-clock time of its Ready event; the parent subtracts the time it
+    started the process, so interpreter start-up and every import are included.
+    """
+    values = []
+    for round_ in range(repeat + 1):
+        start = time.time()
+        out = subprocess.run(
+            [PY, "-c", TUI_FIRST_PAINT], env=env, capture_output=True, text=True, check=True
+        ).stdout
+        if round_:  # the first round only warms the OS caches
+            values.append(float(out.strip().splitlines()[-1]) - start)
+    return Series(values)
+
+
 def cli_figures(plan: Plan, env: dict[str, str]) -> dict[str, Any]:
     archkb = archkb_command()
     run_process([*archkb, *HEADLINE], env)  # builds the cache: the figures are warm-cache
@@ -283,6 +316,7 @@ def cli_figures(plan: Plan, env: dict[str, str]) -> dict[str, Any]:
         "map": [*archkb, "map", "AWS Lambda"],
     }
     series = time_processes(commands, plan.cli, env)
+    series["tui"] = tui_first_paint(max(plan.cli // 2, 3), env)
     rss = {name: run_process(cmd, env)[1] for name, cmd in commands.items()}
     script = archkb[1:] if archkb[0] == PY else archkb  # run by `PY -X importtime …`
     return {"series": series, "rss": rss, "imports": import_graph(script, env)}
