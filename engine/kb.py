@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .kinds import KINDS
 from .schema import (
     Blueprint,
     Capability,
@@ -27,20 +28,6 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from .load import LoadedRecord
-
-KINDS = (
-    "provider",
-    "jurisdiction",
-    "region",
-    "category",
-    "capability",
-    "service",
-    "pattern",
-    "blueprint",
-    "tool",
-    "need",
-)
-"""Record kinds in display order."""
 
 
 @dataclass(frozen=True)

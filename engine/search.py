@@ -75,7 +75,7 @@ class NameIndex:
         With `exact_only`, fill only `ids` and `names` (no normalising): enough for the common
         case of an exact id or name, at a fraction of the cost on a large KB.
         """
-        from .kb import KINDS
+        from .kinds import KINDS
 
         index = cls()
         for kind in KINDS:

@@ -17,7 +17,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .kb import KINDS, KnowledgeBase, Origin
+from .kb import KnowledgeBase, Origin
+from .kinds import KINDS
 from .load import LoadedRecord, builtin_kb_root, kb_file_entries, load_records, long_lived
 from .schema import KIND_MODELS
 

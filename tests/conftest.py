@@ -27,6 +27,14 @@ def kb() -> KnowledgeBase:
     return KnowledgeBase.from_records(load_records([builtin_kb_root()]))
 
 
+@pytest.fixture()
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty cache folder for this test (ARCHKB_CACHE_DIR points at it)."""
+    path = tmp_path / "cache"
+    monkeypatch.setenv("ARCHKB_CACHE_DIR", str(path))
+    return path
+
+
 def run_cli(*args: str, input: str | None = None) -> Result:
     """Invoke the CLI in-process (standalone mode: exit codes as users see them)."""
     from archkb.cli import cli

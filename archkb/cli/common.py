@@ -70,6 +70,22 @@ def json_option(func: F) -> F:
     )(func)
 
 
+def format_option(help_text: str = "Output format.") -> Callable[[F], F]:
+    """The shared `--format table|md|csv|json` option for row output."""
+
+    def decorate(func: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["table", "md", "csv", "json"]),
+            default="table",
+            show_default=True,
+            help=help_text,
+        )(func)
+
+    return decorate
+
+
 def print_json(data: Any) -> None:
     """JSON to stdout: sorted keys where the data is a dict of records, UTF-8, trailing newline."""
     if hasattr(data, "model_dump"):

@@ -7,22 +7,19 @@ from typing import Any
 
 import click
 
-from .common import EXIT_NOT_FOUND, CliProblem, app, console, json_option, print_json
+from archkb.engine.kinds import KINDS
 
-KIND_CHOICE = click.Choice(
-    [
-        "provider",
-        "jurisdiction",
-        "region",
-        "category",
-        "capability",
-        "service",
-        "pattern",
-        "blueprint",
-        "tool",
-        "need",
-    ]
+from .common import (
+    EXIT_NOT_FOUND,
+    CliProblem,
+    app,
+    console,
+    format_option,
+    json_option,
+    print_json,
 )
+
+KIND_CHOICE = click.Choice(KINDS)
 
 
 @click.command("validate")
@@ -292,13 +289,7 @@ def graph_export(ctx: click.Context, fmt: str, output: Path, force: bool) -> Non
 @click.command("compare")
 @click.option("--category", help="Category id (e.g. database); see `archkb list category`.")
 @click.option("--all", "everything", is_flag=True, help="Every category.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "md", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option()
 @click.pass_context
 def compare_command(ctx: click.Context, category: str | None, everything: bool, fmt: str) -> None:
     """Providers side by side per capability, like the vendors' comparison pages.

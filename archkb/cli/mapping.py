@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import CliProblem, app, console, json_option, print_json, provider_list
+from .common import (
+    CliProblem,
+    app,
+    console,
+    format_option,
+    json_option,
+    print_json,
+    provider_list,
+)
 
 if TYPE_CHECKING:
     from archkb.engine.kb import KnowledgeBase
@@ -23,14 +31,7 @@ if TYPE_CHECKING:
 )
 @click.option("--blueprint", help="Resolve a whole blueprint on the --to provider(s).")
 @click.option("--needs", help="With --blueprint: needs that pick the regions (e.g. eu).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "md", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format for bills.",
-)
+@format_option("Output format for bills.")
 @json_option
 @click.pass_context
 def map_command(

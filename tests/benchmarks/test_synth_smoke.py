@@ -11,7 +11,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from archkb.engine.kb import KINDS, KnowledgeBase
+from archkb.engine.kb import KnowledgeBase
+from archkb.engine.kinds import KINDS
 from archkb.engine.load import builtin_kb_root, kb_files, load_records
 from archkb.engine.needs import parse_needs
 from archkb.engine.recommend import recommend

@@ -10,13 +10,6 @@ from archkb.engine.load import builtin_kb_root
 from archkb.engine.store import cache_dir, load_knowledge_base, read_store
 
 
-@pytest.fixture()
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "cache"
-    monkeypatch.setenv("ARCHKB_CACHE_DIR", str(path))
-    return path
-
-
 def test_cache_dir_honours_env(cache: Path) -> None:
     assert cache_dir() == cache
 

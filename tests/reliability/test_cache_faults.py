@@ -17,13 +17,6 @@ from archkb.engine.store import load_knowledge_base, read_store
 ARCHKB = str(Path(sys.executable).parent / "archkb")
 
 
-@pytest.fixture()
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "cache"
-    monkeypatch.setenv("ARCHKB_CACHE_DIR", str(path))
-    return path
-
-
 def test_cache_from_another_format_is_rebuilt(cache: Path) -> None:
     kb, _ = load_knowledge_base()
     assert kb.store_path is not None
