@@ -13,20 +13,24 @@ def render_adr(
     pattern_sources: Mapping[str, Sequence[str]],
     provider: str | None = None,
     date: str = "YYYY-MM-DD",
+    rank: int = 1,
 ) -> str:
     """Markdown ADR: context and drivers (needs), options (ranked candidates), decision,
     consequences (trade-offs) and links to the patterns' sources.
 
     Args:
-        result: the recommendation set (its first recommendation is the decision).
+        result: the recommendation set (the one ranked `rank` is the decision).
         need_names: need id → display name.
         pattern_sources: pattern id → source URLs (for "More Information").
         provider: the provider the decision is for (None: the first one resolved).
         date: the decision date to print (kept as a placeholder by default for reproducibility).
+        rank: the recommendation decided on (the others stay as considered options).
     """
     if not result.recommendations:
         raise ValueError("no recommendation to decide on")
-    chosen = result.recommendations[0]
+    chosen = next((r for r in result.recommendations if r.rank == rank), None)
+    if chosen is None:
+        raise ValueError(f"no recommendation ranked {rank}")
     chosen_provider = provider if provider in chosen.providers else sorted(chosen.providers)[0]
     arch = chosen.providers[chosen_provider]
     regions = ", ".join(f"{r.code} ({r.city}, {r.role})" for r in arch.regions)

@@ -103,15 +103,12 @@ def _diagram(arch: ResolvedArchitecture, fmt: str, stem: str) -> dict[str, bytes
 def _adr(kb: KnowledgeBase, request: ExportRequest) -> str:
     from archkb.exports.adr import render_adr
 
-    chosen = request.recommendation
-    others = [r for r in request.result.recommendations if r.rank != chosen.rank]
-    # render_adr decides on the first option: put the one the user picked first
-    result = request.result.model_copy(update={"recommendations": [chosen, *others]})
     text: str = render_adr(
-        result,
+        request.result,
         need_names={n.id: n.name for n in kb.needs.values()},
         pattern_sources={p.id: [str(s) for s in p.sources] for p in kb.patterns.values()},
         provider=request.provider,
+        rank=request.recommendation.rank,
     )
     return text
 

@@ -45,18 +45,26 @@ def export_sqlite(ctx: click.Context, file: Path, force: bool) -> None:
     "--top", default=3, show_default=True, type=click.IntRange(1, 20), help="Options to consider."
 )
 @click.option(
+    "--rank",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 20),
+    help="The option decided on.",
+)
+@click.option(
     "-o", "--output", required=True, type=click.Path(path_type=Path), help="Markdown file to write."
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.pass_context
 def export_adr(
-    ctx: click.Context, needs: str, provider: str, top: int, output: Path, force: bool
+    ctx: click.Context, needs: str, provider: str, top: int, rank: int, output: Path, force: bool
 ) -> None:
-    """Write a Markdown ADR (MADR layout) for the top recommendation.
+    """Write a Markdown ADR (MADR layout) deciding on recommendation --rank (default: the top).
 
     \b
-    Example:
+    Examples:
       archkb export adr --needs serverless,eu --provider aws -o docs/adr/0001-architecture.md
+      archkb export adr --needs serverless,eu --rank 2 -o docs/adr/0002-event-processing.md
     """
     from archkb.engine.recommend import recommend
     from archkb.exports.adr import render_adr
@@ -64,17 +72,20 @@ def export_adr(
     kb = app(ctx).kb()
     parsed = parse_or_fail(kb, needs)
     providers = provider_list(kb, provider, "--provider")
-    result = recommend(kb, parsed, providers, top)
+    result = recommend(kb, parsed, providers, max(top, rank))
     if not result.recommendations:
         raise CliProblem(
             "no blueprint meets these needs; nothing to decide (see `archkb recommend --explain`)",
             1,
         )
+    if rank > len(result.recommendations):
+        raise CliProblem(f"--rank {rank}: only {len(result.recommendations)} option(s) qualify")
     text = render_adr(
         result,
         need_names={n.id: n.name for n in kb.needs.values()},
         pattern_sources={p.id: [str(s) for s in p.sources] for p in kb.patterns.values()},
         provider=providers[0] if len(providers) == 1 else None,
+        rank=rank,
     )
     write_text(output, text, force=force)
     click.echo(f"wrote {output}", err=True)

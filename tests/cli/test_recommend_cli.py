@@ -102,6 +102,27 @@ def test_adr_is_valid_markdown_in_madr_layout(tmp_path: Path) -> None:
         assert section in headings, headings
     assert any(t.type == "table_open" for t in tokens)
     assert "AWS Lambda" in text and "eu-central-1" in text and "https://" in text
+    second = tmp_path / "second.md"
+    assert (
+        run_cli(
+            "export", "adr", "--needs", "serverless,eu", "--rank", "2", "-o", str(second)
+        ).exit_code
+        == 0
+    )
+    assert "# Use Serverless event processing" in second.read_text()
+    assert (
+        run_cli(
+            "export",
+            "adr",
+            "--needs",
+            "static-website",
+            "--rank",
+            "9",
+            "-o",
+            str(tmp_path / "x.md"),
+        ).exit_code
+        == 2
+    )
     again = tmp_path / "0002.md"
     run_cli("export", "adr", "--needs", "serverless,eu", "--provider", "aws", "-o", str(again))
     assert again.read_text() == text  # deterministic
