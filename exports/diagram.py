@@ -131,6 +131,11 @@ def diagram_model(
     network = next((c for c in arch.components if c.capability == NETWORK), None)
     in_flows = {r for f in arch.flows for r in (f.source, f.target)}
     as_cluster = network.role if network and network.role not in in_flows else None
+    inside = ("network", "public", "app", "data")
+    if as_cluster and not any(
+        _placement(c, True) in inside for c in arch.components if c.role != as_cluster
+    ):
+        as_cluster = None  # an empty network cluster would vanish: draw the network as a node
     placed: dict[str, list[DiagramNode]] = {}
     for comp in arch.components:
         if comp.role == as_cluster:
@@ -206,7 +211,7 @@ def _region_label(arch: ResolvedArchitecture) -> str:
 def _context(arch: ResolvedArchitecture) -> tuple[tuple[DiagramNode, ...], list[DiagramEdge]]:
     """Users in front of the entry points (edge tier, else web tier) and on-premises in front
     of hybrid links: without them a reviewer cannot see where traffic comes from."""
-    comps = arch.components
+    comps = [c for c in arch.components if c.capability != NETWORK]  # a VPC is no entry point
     hybrid = [c for c in comps if c.capability in ("dedicated-interconnect", "site-to-site-vpn")]
     entry = [c for c in comps if c.tier == "edge" and c.capability not in NOT_ENTRY]
     entry = entry or [c for c in comps if c.tier == "web"]
@@ -283,6 +288,12 @@ def render_diagram(
     return embed_svg_images(data) if fmt == "svg" else data
 
 
+def _dot_text(text: str) -> str:
+    """Plain-text DOT labels keep escape sequences (`\\n`, `\\l`), so a literal backslash must
+    be doubled or a label like `a\\` would end the quoted string early."""
+    return text.replace("\\", "\\\\")
+
+
 def graphviz_graph(model: DiagramModel, direction: str = "LR") -> Any:
     """A graphviz.Digraph built with diagrams' Diagram/Cluster/Node/Edge (stable node ids)."""
     from diagrams import Diagram, Edge, Node, setdiagram
@@ -292,7 +303,7 @@ def graphviz_graph(model: DiagramModel, direction: str = "LR") -> Any:
         f'<FONT POINT-SIZE="12" COLOR="#55606B">{html.escape(model.subtitle)}</FONT>>'
     )
     diagram = Diagram(
-        name=model.title, filename="diagram", direction=direction, outformat="png", show=False,
+        name=_dot_text(model.title), filename="diagram", direction=direction, outformat="png", show=False,
         graph_attr={**GRAPH_ATTR, "label": title}, node_attr={"fontsize": "12"},
         edge_attr={"color": "#6B7785", "penwidth": "1.2"},
     )  # fmt: skip
@@ -304,7 +315,7 @@ def graphviz_graph(model: DiagramModel, direction: str = "LR") -> Any:
         for edge in model.edges:
             loose = {edge.source, edge.target} & set(side)
             extra = {"constraint": "false"} if loose else {}
-            edge_style = Edge(forward=True, label=edge.label, **EDGE_ATTR, **extra)
+            edge_style = Edge(forward=True, label=_dot_text(edge.label), **EDGE_ATTR, **extra)
             nodes[edge.source].connect(nodes[edge.target], edge_style)
         # Ops and security sit in strips of up to STRIP nodes, chained by invisible edges from
         # the entry point, so fan-out to them does not stack the picture into a tall column.
@@ -361,9 +372,10 @@ def _graphviz_cluster(
 
 
 def _graphviz_node(node: DiagramNode, node_cls: Any) -> Any:
-    text = textwrap.fill(node.label, 18, break_on_hyphens=False)
+    text = textwrap.fill(_dot_text(node.label), 18, break_on_hyphens=False)
     if node.caption:
-        text += "\n" + textwrap.fill(f"({node.caption})", 20, break_on_hyphens=False)
+        caption = textwrap.fill(f"({_dot_text(node.caption)})", 20, break_on_hyphens=False)
+        text += "\n" + caption
     cls = icon_class(node.icon)
     if cls is not None:
         return cls(text, nodeid=node.id)
