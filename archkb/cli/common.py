@@ -86,6 +86,16 @@ def format_option(help_text: str = "Output format.") -> Callable[[F], F]:
     return decorate
 
 
+def providers_option(func: F) -> F:
+    """The shared `--provider aws|azure|gcp|LIST|all` option (parse it with `provider_list`)."""
+    return click.option(
+        "--provider",
+        default="all",
+        show_default=True,
+        help="aws, azure, gcp, a comma list, or all.",
+    )(func)
+
+
 def print_json(data: Any) -> None:
     """JSON to stdout: sorted keys where the data is a dict of records, UTF-8, trailing newline."""
     if hasattr(data, "model_dump"):

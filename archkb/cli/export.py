@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import CliProblem, app, provider_list
+from .common import CliProblem, app, provider_list, providers_option
 from .lazy import LazyGroup
 from .recommend import NEEDS_HELP, parse_or_fail
 from .writing import write_text
@@ -40,7 +40,7 @@ def export_sqlite(ctx: click.Context, file: Path, force: bool) -> None:
 
 @click.command("adr")
 @click.option("--needs", required=True, help=NEEDS_HELP)
-@click.option("--provider", default="all", show_default=True, help="aws, azure, gcp or all.")
+@providers_option
 @click.option(
     "--top", default=3, show_default=True, type=click.IntRange(1, 20), help="Options to consider."
 )

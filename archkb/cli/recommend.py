@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import EXIT_NOT_FOUND, CliProblem, app, console, json_option, print_json, provider_list
+from .common import (
+    EXIT_NOT_FOUND,
+    CliProblem,
+    app,
+    console,
+    json_option,
+    print_json,
+    provider_list,
+    providers_option,
+)
 
 if TYPE_CHECKING:
     from archkb.engine.kb import KnowledgeBase
@@ -28,9 +37,7 @@ NEEDS_HELP = "Comma-separated needs (ids or aliases), e.g. serverless,eu,low-cos
 
 @click.command("recommend")
 @click.option("--needs", required=True, help=NEEDS_HELP)
-@click.option(
-    "--provider", default="all", show_default=True, help="aws, azure, gcp, a comma list, or all."
-)
+@providers_option
 @click.option(
     "--top",
     default=3,
@@ -184,9 +191,7 @@ def render_exclusions(result: RecommendationSet, limit: int | None) -> None:
 @click.command("why-not")
 @click.argument("blueprint")
 @click.option("--needs", required=True, help=NEEDS_HELP)
-@click.option(
-    "--provider", default="all", show_default=True, help="aws, azure, gcp, a comma list, or all."
-)
+@providers_option
 @json_option
 @click.pass_context
 def why_not_command(
