@@ -70,10 +70,7 @@ def _service(kb: KnowledgeBase, s: Any) -> list[str]:
         out.append(f"- Terraform: {', '.join(f'`{t}`' for t in s.iac.terraform)}")
     if s.iac.cloudformation:
         out.append(f"- CloudFormation: {', '.join(f'`{t}`' for t in s.iac.cloudformation)}")
-    if s.unavailable_in:
-        out.append(f"- Not offered in: {', '.join(s.unavailable_in)}")
-    if s.available_in is not None:
-        out.append(f"- Only offered in: {', '.join(s.available_in)}")
+    out += _availability(s)
     out.append(f"- Verified: {s.verified}")
     out += ["", "## Equivalents"]
     for provider in sorted(kb.providers):
@@ -88,6 +85,47 @@ def _service(kb: KnowledgeBase, s: Any) -> list[str]:
             gap = kb.capabilities[s.capability].no_equivalent.get(provider)
             out.append(f"- {provider}: none" + (f" — {gap.note}" if gap else ""))
     return out
+
+
+AVAILABILITY_BASIS = {
+    "region-list": "the service's list of regions",
+    "endpoints": "the provider's endpoint data",
+    "price-meters": "the provider's price sheet (no price meter in a region)",
+    "resource-types": "the provider's per-region resource types",
+    "service-docs": "the service's documentation",
+}
+
+
+def _availability(s: Any) -> list[str]:
+    """Regional availability, saying how far it was checked (see `Availability`)."""
+    checked = s.availability
+    if checked is not None and checked.scope == "global":
+        lines = [
+            f"- Regions: global service, not deployed into a region (checked {checked.checked})"
+        ]
+    elif checked is not None:
+        if s.available_in is not None:
+            where = f"only offered in {', '.join(s.available_in)}"
+        elif s.unavailable_in:
+            where = f"not offered in {', '.join(s.unavailable_in)}"
+        else:
+            where = "offered in all of them"
+        lines = [
+            f"- Regions: {where} (European and US regions checked {checked.checked} against "
+            f"{AVAILABILITY_BASIS[checked.basis]})"
+        ]
+    else:
+        lines = []
+        if s.unavailable_in:
+            lines.append(f"- Not offered in: {', '.join(s.unavailable_in)}")
+        if s.available_in is not None:
+            lines.append(f"- Only offered in: {', '.join(s.available_in)}")
+        lines.append("- Regions: not checked region by region (only gaps noticed in passing)")
+    if checked is not None:
+        lines.append(f"- Availability source: {checked.source}")
+        if checked.note:
+            lines.append(f"- Availability note: {checked.note}")
+    return lines
 
 
 def _capability(kb: KnowledgeBase, c: Any) -> list[str]:
@@ -215,7 +253,21 @@ def _region(kb: KnowledgeBase, r: Any) -> list[str]:
         f"{', '.join(r.secondary_for) or '—'}",
         f"- Opt-in: {'yes' if r.opt_in else 'no'}",
         f"- Verified: {r.verified}",
+        "",
+        "## Services not offered here",
+        *_missing_services(kb, r),
     ]
+
+
+def _missing_services(kb: KnowledgeBase, r: Any) -> list[str]:
+    from archkb.engine.resolve import is_available
+
+    missing = [
+        s for s in kb.services.values() if s.provider == r.provider and not is_available(s, r)
+    ]
+    if not missing:
+        return ["- None recorded."]
+    return [f"- {link(kb, 'service/' + s.id)}" for s in sorted(missing, key=lambda s: s.name)]
 
 
 _RENDERERS = {

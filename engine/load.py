@@ -276,8 +276,8 @@ def _validate(
             loc = tuple(err["loc"])
             field_path = ".".join(str(p) for p in loc) or None
             line = doc.line_of(base + loc) if loc and loc[0] in _own_keys(doc, base) else None
-            if line is None:
-                line = doc.line_of(("defaults", *loc)) if base else None
+            if line is None and loc and base and ("defaults", loc[0]) in doc.lines:
+                line = doc.line_of(("defaults", *loc))
             problems.append(
                 KbProblem(shown, line or record_line, f"{kind} {label}", field_path, err["msg"])
             )

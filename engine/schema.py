@@ -166,6 +166,28 @@ class IacTypes(BaseModel):
     cloudformation: list[Annotated[str, Field(pattern=r"^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$")]] = []
 
 
+class Availability(BaseModel):
+    """How a service's regional availability was established.
+
+    Present when someone compared the provider's official regional data with every European
+    (eu/uk/ch) and US region in the KB; then `unavailable_in` (or `available_in`) is complete for
+    those regions. Without it, those lists hold only gaps noticed in passing.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    scope: Literal["regional", "global"]
+    """`global`: not deployed into a region at all (DNS, CDN, identity, global edge)."""
+    basis: Literal["region-list", "endpoints", "price-meters", "resource-types", "service-docs"]
+    """Where the statement comes from: the service's official list of regions, the provider's
+    published endpoint data, its price sheet (a region with no price meter), its per-region
+    registry of resource types (CloudFormation), or the service's documentation (what it says
+    about being global or region-bound)."""
+    checked: dt.date
+    """The date of the source data (a page's "last updated" date, or the data snapshot's)."""
+    source: SourceUrl
+    note: Text | None = None
+
+
 class Service(Record):
     kind: Literal["service"] = "service"
     provider: Slug
@@ -180,6 +202,7 @@ class Service(Record):
     pricing: Literal["pay-per-use", "provisioned", "free", "mixed"] = "mixed"
     unavailable_in: list[Annotated[str, Field(max_length=40)]] = []
     available_in: list[Annotated[str, Field(max_length=40)]] | None = None
+    availability: Availability | None = None
     verified: dt.date
 
     @model_validator(mode="after")
@@ -188,6 +211,9 @@ class Service(Record):
             raise ValueError("a partial fit needs a caveat saying what differs")
         if self.available_in is not None and self.unavailable_in:
             raise ValueError("give either available_in or unavailable_in, not both")
+        is_global = self.availability is not None and self.availability.scope == "global"
+        if is_global and (self.unavailable_in or self.available_in is not None):
+            raise ValueError("a global service has no available_in or unavailable_in")
         return self
 
 

@@ -46,6 +46,11 @@ def problems_for(case: str) -> list[str]:
             "redefine",
             "redefine/patterns/retry.yaml:1: pattern/retry: id: redefines pattern/retry from ",
         ),
+        (
+            "global_with_gaps",
+            "global_with_gaps/services/dns.yaml:2: service azure-global-typo: "
+            "Value error, a global service has no available_in or unavailable_in",
+        ),
     ],
 )
 def test_bad_kb_reports_the_exact_location(case: str, expected: str) -> None:

@@ -172,6 +172,44 @@ def test_blueprint_components_resolve_everywhere(kb: KnowledgeBase) -> None:
                 )
 
 
+def _blueprint_services(kb: KnowledgeBase) -> set[str]:
+    """Every service a blueprint could be resolved to: all candidates, not only the first."""
+    from archkb.engine.resolve import candidate_services
+
+    return {
+        service.id
+        for blueprint in kb.blueprints.values()
+        for component in blueprint.components
+        for provider in kb.providers
+        for service in candidate_services(kb, provider, component.capability)
+    }
+
+
+def test_availability_sources_are_the_providers_own(kb: KnowledgeBase) -> None:
+    bad = []
+    for service in kb.services.values():
+        if service.availability is None:
+            continue
+        host = urlparse(str(service.availability.source)).hostname or ""
+        if host not in kb.providers[service.provider].official_domains:
+            bad.append(f"{service.id}: {service.availability.source}")
+        if service.availability.checked > service.verified:
+            bad.append(f"{service.id}: checked {service.availability.checked} after verified")
+    assert not bad, bad
+
+
+def test_regional_gaps_are_european_or_us_regions_when_checked(kb: KnowledgeBase) -> None:
+    """A checked record lists gaps among the European and US regions; codes elsewhere may only
+    appear in `available_in` lists that predate the check (kept, not re-checked)."""
+    in_scope = {"eu", "uk", "ch", "us"}
+    for service in kb.services.values():
+        if service.availability is None or service.availability.scope == "global":
+            continue
+        regions = {r.code: r for r in kb.regions_by_provider[service.provider]}
+        for code in service.unavailable_in:
+            assert in_scope & set(regions[code].jurisdictions), f"{service.id}: {code}"
+
+
 def test_partial_fits_have_caveats_and_summaries_are_short(kb: KnowledgeBase) -> None:
     for kind, record in kb.records():
         assert len(record.summary) <= 400, f"{kind}/{record.id}: summary too long"
