@@ -10,10 +10,16 @@ if TYPE_CHECKING:
 
 
 def kb_stats(kb: KnowledgeBase) -> dict[str, Any]:
-    """Counts per kind, per provider (services, regions, coverage) and per category."""
-    providers: dict[str, dict[str, int]] = {}
+    """Counts per kind, per provider (services, regions, coverage, services whose regional
+    availability was checked, by basis) and per category."""
+    providers: dict[str, dict[str, Any]] = {}
     for provider in sorted(kb.providers):
         covered = sum(1 for c in kb.capabilities if kb.implementers(provider, c))
+        checked = [
+            s.availability
+            for s in kb.services.values()
+            if s.provider == provider and s.availability is not None
+        ]
         providers[provider] = {
             "services": sum(1 for s in kb.services.values() if s.provider == provider),
             "regions": len(kb.regions_by_provider.get(provider, [])),
@@ -21,6 +27,8 @@ def kb_stats(kb: KnowledgeBase) -> dict[str, Any]:
             "no_equivalent": sum(
                 1 for c in kb.capabilities.values() if provider in c.no_equivalent
             ),
+            "availability_checked": len(checked),
+            "availability_basis": dict(sorted(Counter(a.basis for a in checked).items())),
         }
     capability_categories = Counter(c.category for c in kb.capabilities.values())
     service_categories = Counter(

@@ -67,7 +67,15 @@ def stats_command(ctx: click.Context, as_json: bool) -> None:
         table.add_row(kind, str(count))
     out.print(table)
     table = Table(title="Per provider")
-    for column in ("provider", "services", "regions", "capabilities covered", "no equivalent"):
+    columns = (
+        "provider",
+        "services",
+        "regions",
+        "capabilities covered",
+        "no equivalent",
+        "availability checked",
+    )
+    for column in columns:
         table.add_column(column, justify="right" if column != "provider" else "left")
     for provider, row in stats["providers"].items():
         table.add_row(
@@ -76,6 +84,7 @@ def stats_command(ctx: click.Context, as_json: bool) -> None:
             str(row["regions"]),
             str(row["capabilities_covered"]),
             str(row["no_equivalent"]),
+            str(row["availability_checked"]),
         )
     out.print(table)
 

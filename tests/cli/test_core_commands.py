@@ -40,6 +40,24 @@ def test_stats_json_counts() -> None:
     assert data["categories"]["capabilities"]["database"] >= 5
 
 
+def test_stats_counts_checked_availability_per_basis() -> None:
+    providers = json.loads(run_cli("stats", "--json").stdout)["providers"]
+    for row in providers.values():
+        assert row["availability_checked"] == sum(row["availability_basis"].values())
+        assert 0 < row["availability_checked"] <= row["services"]
+    text = run_cli("stats").stdout
+    assert "availability" in text and "checked" in text
+
+
+def test_show_states_regional_availability_and_its_source() -> None:
+    tasks = run_cli("show", "gcp-cloud-tasks").stdout
+    assert "not offered in europe-north1" in tasks and "cloud.google.com/about/locations" in tasks
+    assert "global service" in run_cli("show", "azure-front-door").stdout
+    region = run_cli("show", "region/gcp-europe-west4").stdout
+    assert "Services not offered here" in region and "Cloud Tasks" in region
+    assert "Cloud Run (" not in region
+
+
 def test_list_and_filters() -> None:
     data = json.loads(
         run_cli("list", "service", "--provider", "gcp", "--category", "database", "--json").stdout
