@@ -132,7 +132,8 @@ def copy_records(
         for field in ("available_in", "unavailable_in"):
             if copy.get(field):
                 copy[field] = [sid(code) for code in copy[field]]
-        if "available_in" not in copy and rng.random() < 0.2:
+        is_global = (copy.get("availability") or {}).get("scope") == "global"
+        if "available_in" not in copy and not is_global and rng.random() < 0.2:
             codes = codes_of[copy["provider"]]
             copy["unavailable_in"] = sorted({*copy.get("unavailable_in", []), rng.choice(codes)})
         services.append(copy)
