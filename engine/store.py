@@ -22,7 +22,7 @@ from .kinds import KINDS
 from .load import LoadedRecord, builtin_kb_root, kb_file_entries, load_records, long_lived
 from .schema import KIND_MODELS
 
-STORE_FORMAT = 3
+STORE_FORMAT = 4
 """Bump when the table layout changes; part of the cache key. 2: the `names` table."""
 
 _MODEL_OF_KIND = {

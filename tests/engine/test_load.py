@@ -47,6 +47,11 @@ def problems_for(case: str) -> list[str]:
             "redefine/patterns/retry.yaml:1: pattern/retry: id: redefines pattern/retry from ",
         ),
         (
+            "http_source",
+            "http_source/tools/plain-http.yaml:6: tool plain-http-tool: sources.0: "
+            "String should match pattern '^https://",
+        ),
+        (
             "global_with_gaps",
             "global_with_gaps/services/dns.yaml:2: service azure-global-typo: "
             "Value error, a global service has no available_in or unavailable_in",
