@@ -801,4 +801,11 @@ What changed, found by profiling (pyinstrument, `python -X importtime`):
   length alone (same results); `normalize` returns early when no provider prefix is present.
 - Checked for identical results: recommend / why-not / resolve / map / resolve_name outputs for
   hundreds of inputs compared byte for byte before and after at 1× and 10×, stored vs YAML KBs
-  compared record by record, and a damaged cache still raises `ValueError`/`sqlite3.Error`."""
+  compared record by record, and a damaged cache still raises `ValueError`/`sqlite3.Error`.
+- Later (issue 3, 2026-11-26): the regional-availability blocks added to 280 services pushed the
+  100× cached load from 846 ms to 996 ms (`make bench`). Per-kind timing of `read_store` showed
+  services at 11.7 µs each, about 1 µs of it per `HttpUrl` object; source URLs became
+  pattern-checked strings (`engine/schema.py: SourceUrl`), `read_store` 863 → 767 ms in-process,
+  the benchmark figure back to ~0.88 s. Batching validation per kind through a
+  `TypeAdapter(list[Model])` was tried and was slower (1.02 s), so records are still validated
+  one by one."""
