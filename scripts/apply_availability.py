@@ -57,11 +57,27 @@ def record_span(lines: list[str], service_id: str) -> tuple[int, int] | None:
     return start, end
 
 
-def merged(existing: list[str] | None, new: list[str] | None, scope: set[str]) -> list[str] | None:
-    if new is None and existing is None:
-        return None
-    kept = [c for c in existing or [] if c not in scope]
-    return sorted(set(new or [])) + kept
+def regional_lists(
+    current: dict[str, Any], entry: dict[str, Any], scope: set[str]
+) -> tuple[list[str] | None, list[str]]:
+    """The record's new (available_in, unavailable_in).
+
+    The record keeps its form: an `available_in` list stays one (its out-of-scope codes kept, its
+    in-scope codes replaced); a record without one gets `unavailable_in`, even when the finding
+    names the few regions where the service *is* offered, so nothing is claimed about regions
+    outside the checked scope.
+    """
+    if entry["scope"] == "global":
+        return None, []
+    offered = entry.get("available_in")
+    gaps = (
+        sorted(scope - set(offered)) if offered is not None else entry.get("unavailable_in") or []
+    )
+    if current.get("available_in") is not None:
+        kept = [c for c in current["available_in"] if c not in scope]
+        return sorted(scope - set(gaps)) + kept, []
+    kept = [c for c in current.get("unavailable_in") or [] if c not in scope]
+    return None, sorted(set(gaps)) + kept
 
 
 def rewrite(block: list[str], entry: dict[str, Any], scope: set[str]) -> list[str]:
@@ -84,16 +100,7 @@ def rewrite(block: list[str], entry: dict[str, Any], scope: set[str]) -> list[st
             continue
         inside = False
         out.append(ln)
-    if entry["scope"] == "global":
-        available = None
-        unavailable: list[str] = []
-    else:
-        available = merged(current.get("available_in"), entry.get("available_in"), scope)
-        if entry.get("available_in") is None and current.get("available_in") is None:
-            available = None
-        unavailable = (
-            merged(current.get("unavailable_in"), entry.get("unavailable_in") or [], scope) or []
-        )
+    available, unavailable = regional_lists(current, entry, scope)
     added: list[str] = []
     if available is not None:
         added.append(f"{indent}available_in: {flow_list(available)}\n")
