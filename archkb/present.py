@@ -64,7 +64,9 @@ def _service(kb: KnowledgeBase, s: Any) -> list[str]:
     if s.caveat:
         out.append(f"- Caveat: {s.caveat}")
     if s.also_implements:
-        out.append(f"- Also covers: {_links(kb, 'capability', s.also_implements)}")
+        out.append(
+            f"- Also covers: {_links(kb, 'capability', [i.capability for i in s.also_implements])}"
+        )
     out.append(f"- Pricing: {s.pricing}")
     if s.iac.terraform:
         out.append(f"- Terraform: {', '.join(f'`{t}`' for t in s.iac.terraform)}")

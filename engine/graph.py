@@ -62,8 +62,8 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
         key = f"service/{service.id}"
         edge(key, f"provider/{service.provider}", "offered_by")
         edge(key, f"capability/{service.capability}", "implements", fit=service.fit.value)
-        for other in service.also_implements:
-            edge(key, f"capability/{other}", "implements", fit="partial")
+        for extra in service.also_implements:
+            edge(key, f"capability/{extra.capability}", "implements", fit=extra.fit.value)
         for code in service.unavailable_in:
             edge(key, f"region/{service.provider}-{code}", "unavailable_in")
     for pattern in kb.patterns.values():

@@ -88,7 +88,20 @@ class _Checker:
     def _check_service(self, r: Any) -> None:
         self.ref("provider", r.provider, "provider")
         self.ref("capability", r.capability, "capability")
-        self.ref("capability", r.also_implements, "also_implements")
+        self.ref("capability", [i.capability for i in r.also_implements], "also_implements")
+        if r.feature_of is not None:
+            self.service_of(r.provider, [r.feature_of], "feature_of")
+            owner = self.by_kind["service"].get(r.feature_of)
+            if owner is not None and owner.feature_of is not None:
+                self.fail("feature_of", f"{r.feature_of!r} is itself a feature; name its product")
+        if r.lifecycle.successor is not None:
+            self.ref("service", r.lifecycle.successor, "lifecycle.successor")
+        for target in r.pair_notes:
+            target_service = self.by_kind["service"].get(target)
+            if target_service is None:
+                self.fail(f"pair_notes.{target}", f"unknown service {target!r}")
+            elif target_service.provider == r.provider:
+                self.fail(f"pair_notes.{target}", "a pair note is for another provider's service")
         codes = self.region_codes.get(r.provider, set())
         for field in ("unavailable_in", "available_in"):
             for code in getattr(r, field) or []:

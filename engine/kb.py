@@ -105,8 +105,8 @@ class KnowledgeBase:
         for service in by_id:
             index[(service.provider, service.capability)].append(service)
         for service in by_id:
-            for capability in service.also_implements:
-                index[(service.provider, capability)].append(service)
+            for extra in service.also_implements:
+                index[(service.provider, extra.capability)].append(service)
         return dict(index)
 
     def implementers(self, provider: str, capability: str) -> list[Service]:

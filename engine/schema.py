@@ -11,7 +11,9 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .facets import unknown_facets
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 _SLUG_RE = re.compile(SLUG_PATTERN)
@@ -159,10 +161,78 @@ class Capability(Record):
     """Provider → the service to pick when several implement this capability."""
 
 
+TerraformType = Annotated[str, Field(pattern=r"^[a-z]+_[a-z0-9_]+$")]
+
+
+class AttributeRule(BaseModel):
+    """A Terraform resource of `type` is this record when `attribute` has one of `values`.
+
+    How a flavour (RDS for PostgreSQL) or a sibling product that shares a resource type with its
+    owner (an `azapi_resource` of some `type`) is told apart when reading existing Terraform.
+    `attribute` is a dotted path into the resource block (`settings.tier`).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    type: TerraformType
+    attribute: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")]
+    values: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(min_length=1)
+    match: Literal["equals", "prefix"] = "equals"
+    """`prefix`: the value starts with one of `values` (engine versions such as `POSTGRES_15`)."""
+
+
 class IacTypes(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    terraform: list[Annotated[str, Field(pattern=r"^[a-z]+_[a-z0-9_]+$")]] = []
+    terraform: list[TerraformType] = []
+    """Resource types this record owns. Each type has exactly one owner in the whole KB."""
     cloudformation: list[Annotated[str, Field(pattern=r"^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$")]] = []
+    when: list[AttributeRule] = []
+    """Resources of another record's type that are this record (flavours, azapi types)."""
+    modules: list[
+        Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[a-z0-9]+$")]
+    ] = []
+    """Well-known registry modules (`namespace/name/provider`) that deploy this record."""
+
+
+class Implementation(BaseModel):
+    """A further capability a service offers besides its primary one.
+
+    Written as a bare capability id (a side job: partial) or as a mapping when the service does
+    that job fully (`{capability: key-management, fit: exact}` for Key Vault keys).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    capability: Slug
+    fit: Fit = Fit.partial
+    caveat: Text | None = None
+
+
+LifecycleStatus = Literal["ga", "preview", "closed-to-new", "retiring", "retired"]
+
+
+class Lifecycle(BaseModel):
+    """Where a service stands: generally available, in preview, closed to new customers,
+    announced for retirement (with the date) or retired; with the successor to use instead."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    status: LifecycleStatus = "ga"
+    date: dt.date | None = None
+    """Retiring/retired: the end of service; closed-to-new: when it closed."""
+    successor: Slug | None = None
+    note: Text | None = None
+    source: SourceUrl | None = None
+
+    @model_validator(mode="after")
+    def _changes_are_sourced(self) -> Lifecycle:
+        if self.status in ("retiring", "retired") and self.date is None:
+            raise ValueError(f"a {self.status} service needs the date it ends")
+        if self.status not in ("ga", "preview") and self.source is None:
+            raise ValueError(f"a {self.status} lifecycle needs the provider's source URL")
+        return self
+
+    @property
+    def is_current(self) -> bool:
+        """True for services a new design may pick (ga or preview)."""
+        return self.status in ("ga", "preview")
 
 
 class Availability(BaseModel):
@@ -191,9 +261,18 @@ class Service(Record):
     kind: Literal["service"] = "service"
     provider: Slug
     capability: Slug
-    also_implements: list[Slug] = []
+    also_implements: list[Implementation] = []
+    """Further capabilities (Key Vault: keys and certificates besides secrets)."""
     fit: Fit = Fit.exact
     caveat: Text | None = None
+    facets: list[Annotated[str, Field(pattern=SLUG_PATTERN, max_length=40)]] = []
+    """Engines, protocols and APIs it is compatible with (vocabulary: engine/facets.py)."""
+    lifecycle: Lifecycle = Lifecycle()
+    feature_of: Slug | None = None
+    """Set on a feature or flavour of a product (security groups, RDS for PostgreSQL): the
+    product's id. Features map like services but are not counted as products."""
+    pair_notes: dict[Slug, Text] = {}
+    """Target service id → what an architect must know about that particular pair."""
     diagrams: Annotated[str, Field(pattern=r"^diagrams(\.[a-z0-9_]+)+\.[A-Za-z0-9_]+$")] | None = (
         None
     )
@@ -204,10 +283,37 @@ class Service(Record):
     availability: Availability | None = None
     verified: dt.date
 
+    @field_validator("also_implements", mode="before")
+    @classmethod
+    def _bare_ids_are_side_jobs(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [{"capability": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("facets")
+    @classmethod
+    def _facets_are_known(cls, value: list[str]) -> list[str]:
+        unknown = unknown_facets(value)
+        if unknown:
+            raise ValueError(f"unknown facets {unknown} (vocabulary: engine/facets.py)")
+        return value
+
+    @property
+    def capability_ids(self) -> list[str]:
+        """The primary capability, then every further one."""
+        return [self.capability, *(i.capability for i in self.also_implements)]
+
+    @property
+    def is_feature(self) -> bool:
+        return self.feature_of is not None
+
     @model_validator(mode="after")
     def _partial_needs_caveat(self) -> Service:
         if self.fit is Fit.partial and not self.caveat:
             raise ValueError("a partial fit needs a caveat saying what differs")
+        extra = [i.capability for i in self.also_implements]
+        if self.capability in extra or len(set(extra)) != len(extra):
+            raise ValueError("also_implements repeats a capability")
         if self.available_in is not None and self.unavailable_in:
             raise ValueError("give either available_in or unavailable_in, not both")
         is_global = self.availability is not None and self.availability.scope == "global"
