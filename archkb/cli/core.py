@@ -141,6 +141,16 @@ def _category_of(kb: Any, record: Any) -> str | None:
     return kb.capabilities[capability].category if capability in kb.capabilities else None
 
 
+def describe_keys(kb: Any, keys: list[str], sep: str = "\n  ", limit: int = 10) -> str:
+    """Record keys with their names (and providers, for services), for messages."""
+    parts = []
+    for key in keys[:limit]:
+        record = kb.get(key)
+        provider = getattr(record, "provider", None)
+        parts.append(f"{key}  ({record.name}{', ' + provider if provider else ''})")
+    return sep.join(parts)
+
+
 def resolve_or_fail(kb: Any, query: str, kinds: tuple[str, ...] | None = None) -> str:
     """One record key for `query`, else exit 1 with candidates or "did you mean"."""
     from archkb.engine.search import resolve_name
@@ -149,8 +159,10 @@ def resolve_or_fail(kb: Any, query: str, kinds: tuple[str, ...] | None = None) -
     if found.key:
         return str(found.key)
     if found.matches:
-        names = "\n  ".join(f"{k}  ({kb.get(k).name})" for k in found.matches[:10])
-        raise CliProblem(f"{query!r} is ambiguous; candidates:\n  {names}", EXIT_NOT_FOUND)
+        raise CliProblem(
+            f"{query!r} is ambiguous; candidates:\n  {describe_keys(kb, found.matches)}",
+            EXIT_NOT_FOUND,
+        )
     hint = ""
     if found.suggestions:
         hint = (
