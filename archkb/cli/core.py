@@ -202,7 +202,12 @@ def show_command(ctx: click.Context, query: str, as_json: bool) -> None:
 
     from archkb.present import plain_links, record_markdown
 
-    console().print(Markdown(plain_links(record_markdown(kb, kind, record)), hyperlinks=False))
+    text = plain_links(record_markdown(kb, kind, record))
+    out = console()
+    if out.is_terminal:
+        out.print(Markdown(text, hyperlinks=False))
+    else:  # piped: the Markdown itself, whole lines (rendering would crop them at 80 columns)
+        click.echo(text)
 
 
 @click.command("search")
