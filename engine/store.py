@@ -55,9 +55,9 @@ def kb_roots(overlays: Sequence[Path] = ()) -> list[Path]:
 
 def fingerprint(roots: Sequence[Path]) -> str:
     """Hash of archkb's version, the store format and every KB file's path and bytes."""
-    from archkb import __version__
+    from .version import VERSION
 
-    digest = hashlib.sha256(f"archkb {__version__} store {STORE_FORMAT}\n".encode())
+    digest = hashlib.sha256(f"archkb {VERSION} store {STORE_FORMAT}\n".encode())
     for index, root in enumerate(roots):
         digest.update(f"root {index}\n".encode())
         if not root.is_dir():

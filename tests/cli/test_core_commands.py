@@ -205,3 +205,9 @@ def test_real_process_and_lazy_imports(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2 and "clash" in bad.stderr and "Traceback" not in bad.stderr
     assert DATA.is_dir()
+
+
+def test_show_with_an_empty_name_is_bad_input() -> None:
+    for query in ("", "   "):
+        result = run_cli("show", query)
+        assert result.exit_code == 2 and "empty" in result.stderr
