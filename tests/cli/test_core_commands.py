@@ -144,7 +144,9 @@ def test_export_sqlite(tmp_path: Path) -> None:
     target = tmp_path / "kb.sqlite"
     assert run_cli("export", "sqlite", str(target)).exit_code == 0
     assert sqlite3.connect(target).execute("select count(*) from records").fetchone()[0] > 500
-    assert run_cli("export", "sqlite", str(tmp_path / "no" / "dir.sqlite")).exit_code == 2
+    assert run_cli("export", "sqlite", str(tmp_path / "new" / "kb.sqlite")).exit_code == 0
+    (tmp_path / "file").write_text("not a folder")
+    assert run_cli("export", "sqlite", str(tmp_path / "file" / "kb.sqlite")).exit_code == 2
 
 
 def test_every_command_has_help() -> None:
