@@ -71,6 +71,7 @@ FACETS: frozenset[str] = frozenset(
         "gpu",
         "arm",
         "slurm",
+        "openshift",
         # --- storage protocols ----------------------------------------------------------------
         "s3-api",
         "nfs",
