@@ -80,6 +80,7 @@ FACETS: frozenset[str] = frozenset(
         "lustre",
         "hdfs",
         "nvme",
+        "ontap",
         # --- observability, AI and tooling ----------------------------------------------------
         "prometheus",
         "opentelemetry",
