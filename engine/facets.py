@@ -122,8 +122,8 @@ DECISIVE_FACETS: frozenset[str] = frozenset(
         *("kafka", "amqp", "mqtt", "jms", "stomp", "openwire"),
         *("opensearch", "elasticsearch"),
         *("spark", "hadoop", "hive", "presto-trino", "flink", "beam", "airflow"),
-        *("kubernetes", "vmware", "slurm"),
-        *("nfs", "smb", "iscsi", "lustre", "hdfs"),
+        *("kubernetes", "openshift", "vmware", "slurm"),
+        *("nfs", "smb", "iscsi", "lustre", "hdfs", "ontap"),
         "openai-api",
         "graphql",
     }
