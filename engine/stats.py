@@ -23,8 +23,11 @@ def kb_stats(kb: KnowledgeBase) -> dict[str, Any]:
             for s in kb.services.values()
             if s.provider == provider and s.availability is not None
         ]
+        own = [s for s in kb.services.values() if s.provider == provider]
         providers[provider] = {
-            "services": sum(1 for s in kb.services.values() if s.provider == provider),
+            "services": sum(1 for s in own if not s.is_feature),
+            "features": sum(1 for s in own if s.is_feature),
+            "not_current": sum(1 for s in own if not s.lifecycle.is_current),
             "regions": len(kb.regions_by_provider.get(provider, [])),
             "capabilities_covered": covered,
             "no_equivalent": sum(

@@ -105,11 +105,17 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+PIPED_WIDTH = 400
+"""Columns a table may use when stdout is not a terminal (rich would squeeze it into 80)."""
+
+
 def console() -> Console:
     from rich.console import Console
 
     out = Console(highlight=False)
-    out.soft_wrap = not out.is_terminal  # piped output: one line per line, never re-wrapped
+    if not out.is_terminal:  # piped: lines are not re-wrapped, tables get their natural width
+        out.soft_wrap = True
+        out.width = PIPED_WIDTH
     return out
 
 

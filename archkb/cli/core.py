@@ -70,6 +70,8 @@ def stats_command(ctx: click.Context, as_json: bool) -> None:
     columns = (
         "provider",
         "services",
+        "features",
+        "not current",
         "regions",
         "capabilities covered",
         "no equivalent",
@@ -81,6 +83,8 @@ def stats_command(ctx: click.Context, as_json: bool) -> None:
         table.add_row(
             provider,
             str(row["services"]),
+            str(row["features"]),
+            str(row["not_current"]),
             str(row["regions"]),
             str(row["capabilities_covered"]),
             str(row["no_equivalent"]),
