@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from archkb.engine.kb import KnowledgeBase
 from archkb.engine.load import builtin_kb_root, load_records
 from archkb.engine.search import resolve_name, search_text
@@ -23,15 +24,17 @@ def test_loading_leaves_the_garbage_collector_alone() -> None:
     assert gc.isenabled() and gc.get_freeze_count() == frozen
 
 
-def test_search_without_a_store_leaves_no_temporary_files(tmp_path: Path) -> None:
+def test_search_without_a_store_leaves_no_temporary_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A KB read from YAML (`--no-cache`) searches an in-memory copy of the store."""
-    before = set(os.listdir(tempfile.gettempdir()))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # a temp dir of this test alone
     kb = KnowledgeBase.from_records(load_records([builtin_kb_root()]))
     assert kb.store_path is None
     assert search_text(kb, "queue", "service")
     kb.close()
     assert kb.caches.store_connection is None
-    assert set(os.listdir(tempfile.gettempdir())) - before == set()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_no_cache_cli_run_leaves_no_temporary_files(tmp_path: Path) -> None:
