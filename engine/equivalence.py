@@ -163,6 +163,7 @@ def matches_for(kb: KnowledgeBase, source: Service, provider: str, capability: s
             ("full", "some", "none").index(coverage),
             not (job.primary or job.fit is Fit.exact),
             preferred is not None and preferred not in (target.id, target.feature_of),
+            target.is_feature != source.is_feature,
             specific,
             not exact,
             target.id,
