@@ -1,4 +1,4 @@
-"""Contracts between the rooms (DESIGN.md): the engine stays pure; heavy imports stay lazy."""
+"""Contracts between the rooms (docs/architecture.md): the engine stays pure; heavy imports stay lazy."""
 
 from __future__ import annotations
 

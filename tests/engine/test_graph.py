@@ -1,4 +1,4 @@
-"""The typed graph: node and edge kinds as DESIGN.md lists them; neighbourhoods."""
+"""The typed graph: node and edge kinds as docs/architecture.md describes them; neighbourhoods."""
 
 from __future__ import annotations
 
