@@ -64,6 +64,10 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
         edge(key, f"capability/{service.capability}", "implements", fit=service.fit.value)
         for extra in service.also_implements:
             edge(key, f"capability/{extra.capability}", "implements", fit=extra.fit.value)
+        if service.feature_of:
+            edge(key, f"service/{service.feature_of}", "feature_of")
+        if service.lifecycle.successor:
+            edge(key, f"service/{service.lifecycle.successor}", "succeeded_by")
         for code in service.unavailable_in:
             edge(key, f"region/{service.provider}-{code}", "unavailable_in")
     for pattern in kb.patterns.values():
