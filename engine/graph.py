@@ -36,6 +36,8 @@ EDGE_KINDS = (
     "practises",
     "unavailable_in",
     "constrains",
+    "feature_of",
+    "succeeded_by",
 )
 
 

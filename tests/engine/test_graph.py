@@ -27,6 +27,8 @@ def test_edge_kinds(kb: KnowledgeBase) -> None:
         "alternative_to",
         "satisfies",
         "managed_equivalent",
+        "feature_of",
+        "succeeded_by",
     ):
         assert expected in kinds
 
