@@ -55,37 +55,64 @@ def record_markdown(kb: KnowledgeBase, kind: str, record: Any) -> str:
 
 
 def _service(kb: KnowledgeBase, s: Any) -> list[str]:
-    from archkb.engine.mapping import equivalents_of
+    from archkb.engine.equivalence import lifecycle_remark
 
-    out = [
-        f"- Provider: {link(kb, 'provider/' + s.provider)}",
-        f"- Capability: {link(kb, 'capability/' + s.capability)} (fit: {s.fit.value})",
-    ]
+    out = [f"- Provider: {link(kb, 'provider/' + s.provider)}"]
+    if s.feature_of:
+        out.append(f"- A feature of: {link(kb, 'service/' + s.feature_of)}")
+    out.append(f"- Capability: {link(kb, 'capability/' + s.capability)} (fit: {s.fit.value})")
     if s.caveat:
         out.append(f"- Caveat: {s.caveat}")
-    if s.also_implements:
+    for extra in s.also_implements:
+        caveat = f" — {extra.caveat}" if extra.caveat else ""
         out.append(
-            f"- Also covers: {_links(kb, 'capability', [i.capability for i in s.also_implements])}"
+            f"- Also: {link(kb, 'capability/' + extra.capability)} (fit: {extra.fit.value}){caveat}"
         )
+    if s.facets:
+        out.append(f"- Facets (engines, protocols, APIs): {', '.join(s.facets)}")
+    remark = lifecycle_remark(kb, s)
+    out.append(f"- Lifecycle: {s.lifecycle.status}" + (f" — {remark}" if remark else ""))
+    if s.lifecycle.source:
+        out.append(f"- Lifecycle source: {s.lifecycle.source}")
+    features = sorted(f.id for f in kb.services.values() if f.feature_of == s.id)
+    if features:
+        out.append(f"- Features: {_links(kb, 'service', features)}")
     out.append(f"- Pricing: {s.pricing}")
     if s.iac.terraform:
         out.append(f"- Terraform: {', '.join(f'`{t}`' for t in s.iac.terraform)}")
+    for rule in s.iac.when:
+        values = ", ".join(rule.values)
+        out.append(f"- Terraform: `{rule.type}` where `{rule.attribute}` {rule.match} {values}")
     if s.iac.cloudformation:
         out.append(f"- CloudFormation: {', '.join(f'`{t}`' for t in s.iac.cloudformation)}")
     out += _availability(s)
     out.append(f"- Verified: {s.verified}")
     out += ["", "## Equivalents"]
-    for provider in sorted(kb.providers):
-        if provider == s.provider:
-            continue
-        found = equivalents_of(kb, s, provider)
-        if found:
+    out += _equivalents(kb, s)
+    return out
+
+
+def _equivalents(kb: KnowledgeBase, s: Any) -> list[str]:
+    """Per capability the service implements, each other provider's answers (as `map`)."""
+    from archkb.engine.mapping import equivalents_for, gap_for
+
+    out: list[str] = []
+    several = len(s.capability_ids) > 1
+    for capability in s.capability_ids:
+        if several:
+            out += ["", f"### {link(kb, 'capability/' + capability)}"]
+        for provider in sorted(kb.providers):
+            if provider == s.provider:
+                continue
+            found = equivalents_for(kb, s, provider, capability)
             for e in found:
                 caveat = f" — {e.caveat}" if e.caveat else ""
-                out.append(f"- {provider}: {link(kb, 'service/' + e.id)} ({e.fit}){caveat}")
-        else:
-            gap = kb.capabilities[s.capability].no_equivalent.get(provider)
-            out.append(f"- {provider}: none" + (f" — {gap.note}" if gap else ""))
+                note = f" ({e.note})" if e.note else ""
+                out.append(f"- {provider}: {link(kb, 'service/' + e.id)} ({e.fit}){caveat}{note}")
+            if not found:
+                gap = gap_for(kb, capability, provider)
+                closest = f" closest: {gap.closest_name};" if gap.closest_name else ""
+                out.append(f"- {provider}: none —{closest} {gap.note}")
     return out
 
 

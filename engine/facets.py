@@ -111,6 +111,26 @@ FACETS: frozenset[str] = frozenset(
 )
 
 
+DECISIVE_FACETS: frozenset[str] = frozenset(
+    {
+        *("postgresql", "mysql", "sql-server", "oracle", "mariadb", "db2", "sap-hana"),
+        *("mongodb", "cassandra", "dynamodb-api", "hbase", "bigtable-api", "neo4j"),
+        *("gremlin", "opencypher", "sparql", "influxdb"),
+        *("redis", "valkey", "memcached"),
+        *("kafka", "amqp", "mqtt", "jms", "stomp", "openwire"),
+        *("opensearch", "elasticsearch"),
+        *("spark", "hadoop", "hive", "presto-trino", "flink", "beam", "airflow"),
+        *("kubernetes", "vmware", "slurm"),
+        *("nfs", "smb", "iscsi", "lustre", "hdfs"),
+        "openai-api",
+        "graphql",
+    }
+)
+"""Facets a workload is written against: an equivalent that lacks one the source has is not
+exact (the application or its data would have to change). Other facets (an S3-compatible API,
+OIDC, Docker images) only rank candidates: clouds differ in them without a workload noticing."""
+
+
 def unknown_facets(words: list[str]) -> list[str]:
     """The words of `words` that are not in the vocabulary (in input order)."""
     return [w for w in words if w not in FACETS]

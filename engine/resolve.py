@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .equivalence import current_first, job_of
 from .results import (
     Exclusion,
     RegionChoice,
@@ -87,11 +88,12 @@ def _candidates(kb: KnowledgeBase, provider: str, capability: str) -> list[Servi
             else None
         )
         found = memo[provider, capability] = sorted(
-            kb.implementers(provider, capability),
+            current_first(kb.implementers(provider, capability)),
             key=lambda s: (
                 s.id != preferred,
                 s.capability != capability,
                 s.fit is not Fit.exact,
+                s.is_feature,
                 s.id,
             ),
         )
@@ -201,6 +203,8 @@ def build_architecture(
     components: list[ResolvedComponent] = []
     for role, capability_id, tier, label, control, choice in plan.picks:
         capability = kb.capabilities[capability_id]
+        job = job_of(kb, choice, capability_id)
+        assert job is not None  # candidates implement the capability
         components.append(
             ResolvedComponent(
                 role=role,
@@ -210,12 +214,8 @@ def build_architecture(
                 label=label or choice.name,
                 service=choice.id,
                 service_name=choice.name,
-                fit="exact"
-                if choice.capability == capability_id and choice.fit is Fit.exact
-                else "partial",
-                caveat=choice.caveat
-                if choice.capability == capability_id
-                else f"{choice.name} mainly provides {choice.capability}; it also covers {capability_id}",
+                fit=job.fit.value,
+                caveat=job.caveat,
                 diagrams=choice.diagrams,
                 terraform=list(choice.iac.terraform),
                 cloudformation=list(choice.iac.cloudformation),

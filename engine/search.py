@@ -292,3 +292,54 @@ def _store_connection(kb: KnowledgeBase) -> sqlite3.Connection:
         conn = sqlite3.connect(tmp, check_same_thread=False)
     kb.memo["store-connection"] = conn
     return conn
+
+
+PROVIDER_WORDS = {
+    "aws": "aws",
+    "amazon": "aws",
+    "azure": "azure",
+    "microsoft": "azure",
+    "gcp": "gcp",
+    "google": "gcp",
+}
+"""Words that, leading a service name, say which provider the user means ("AWS VPC")."""
+
+
+def provider_hint(query: str) -> str | None:
+    """The provider a service name's first word names, if any: 'GCP VPC' → gcp."""
+    words = _NON_WORD.sub(" ", query.casefold()).split()
+    return PROVIDER_WORDS.get(words[0]) if words else None
+
+
+def resolve_service(
+    kb: KnowledgeBase,
+    query: str,
+    *,
+    source: str | None = None,
+    targets: tuple[str, ...] = (),
+) -> Resolution:
+    """Resolve a service name for mapping.
+
+    A provider word leading the name ("AWS VPC") is a hint and `source` (`--from`) a restriction:
+    matches on other providers are dropped. A service of a `targets` provider cannot be what the
+    user maps *from*, so when a name stays ambiguous such matches are dropped before giving up.
+    With `source` set and no match on it, the result has no match and its suggestions are the
+    services the name found elsewhere.
+    """
+    found = resolve_name(kb, query, ("service",))
+
+    def provider_of(key: str) -> str:
+        return str(kb.services[key.split("/", 1)[1]].provider)
+
+    matches = list(found.matches)
+    if source is not None and matches:
+        on_source = [k for k in matches if provider_of(k) == source]
+        if not on_source:
+            return Resolution(query, [], None, suggestions=matches[:6])
+        matches = on_source
+    hint = provider_hint(query)
+    if hint is not None and len(matches) > 1:
+        matches = [k for k in matches if provider_of(k) == hint] or matches
+    if len(matches) > 1 and targets:
+        matches = [k for k in matches if provider_of(k) not in targets] or matches
+    return Resolution(query, matches, found.how, found.suggestions)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from .schema import Fit
+
 if TYPE_CHECKING:
+    from .equivalence import Job
     from .kb import KnowledgeBase
 
 
@@ -58,6 +61,7 @@ def kb_stats(kb: KnowledgeBase) -> dict[str, Any]:
 def comparison_rows(kb: KnowledgeBase, category: str | None) -> list[list[str]]:
     """One row per capability: category, capability name, then each provider's services
     (preferred first; `(partial)` marks partial fits; gaps name the closest alternative)."""
+    from .equivalence import job_of
     from .resolve import candidate_services
 
     rows = []
@@ -70,12 +74,7 @@ def comparison_rows(kb: KnowledgeBase, category: str | None) -> list[list[str]]:
             if services:
                 cells.append(
                     "; ".join(
-                        s.name
-                        + (
-                            " (partial)"
-                            if s.fit.value == "partial" or s.capability != capability.id
-                            else ""
-                        )
+                        s.name + ("" if _is_exact(job_of(kb, s, capability.id)) else " (partial)")
                         for s in services
                     )
                 )
@@ -85,3 +84,7 @@ def comparison_rows(kb: KnowledgeBase, category: str | None) -> list[list[str]]:
             cells.append(f"— (closest: {closest.name})" if closest else "—")
         rows.append(cells)
     return rows
+
+
+def _is_exact(job: Job | None) -> bool:
+    return job is not None and job.fit is Fit.exact

@@ -106,7 +106,9 @@ def print_json(data: Any) -> None:
 def console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    out = Console(highlight=False)
+    out.soft_wrap = not out.is_terminal  # piped output: one line per line, never re-wrapped
+    return out
 
 
 def split_csv(value: str | None) -> list[str]:

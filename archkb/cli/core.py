@@ -141,6 +141,16 @@ def _category_of(kb: Any, record: Any) -> str | None:
     return kb.capabilities[capability].category if capability in kb.capabilities else None
 
 
+def describe_keys(kb: Any, keys: list[str], sep: str = "\n  ", limit: int = 10) -> str:
+    """Record keys with their names (and providers, for services), for messages."""
+    parts = []
+    for key in keys[:limit]:
+        record = kb.get(key)
+        provider = getattr(record, "provider", None)
+        parts.append(f"{key}  ({record.name}{', ' + provider if provider else ''})")
+    return sep.join(parts)
+
+
 def resolve_or_fail(kb: Any, query: str, kinds: tuple[str, ...] | None = None) -> str:
     """One record key for `query`, else exit 1 with candidates or "did you mean"."""
     from archkb.engine.search import resolve_name
@@ -149,8 +159,10 @@ def resolve_or_fail(kb: Any, query: str, kinds: tuple[str, ...] | None = None) -
     if found.key:
         return str(found.key)
     if found.matches:
-        names = "\n  ".join(f"{k}  ({kb.get(k).name})" for k in found.matches[:10])
-        raise CliProblem(f"{query!r} is ambiguous; candidates:\n  {names}", EXIT_NOT_FOUND)
+        raise CliProblem(
+            f"{query!r} is ambiguous; candidates:\n  {describe_keys(kb, found.matches)}",
+            EXIT_NOT_FOUND,
+        )
     hint = ""
     if found.suggestions:
         hint = (
@@ -190,7 +202,12 @@ def show_command(ctx: click.Context, query: str, as_json: bool) -> None:
 
     from archkb.present import plain_links, record_markdown
 
-    console().print(Markdown(plain_links(record_markdown(kb, kind, record)), hyperlinks=False))
+    text = plain_links(record_markdown(kb, kind, record))
+    out = console()
+    if out.is_terminal:
+        out.print(Markdown(text, hyperlinks=False))
+    else:  # piped: the Markdown itself, whole lines (rendering would crop them at 80 columns)
+        click.echo(text)
 
 
 @click.command("search")

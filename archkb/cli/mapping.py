@@ -20,7 +20,8 @@ from .common import (
 
 if TYPE_CHECKING:
     from archkb.engine.kb import KnowledgeBase
-    from archkb.engine.mapping import MigrationTable, ServiceMapping
+    from archkb.engine.mapping import Alternative, Equivalent, MigrationTable, ServiceMapping
+    from archkb.engine.schema import Service
 
 
 @click.command("map")
@@ -61,33 +62,70 @@ def map_command(
         return _map_blueprint(kb, blueprint, to, needs, as_json)
     if not query:
         raise CliProblem("give a service name, a FILE with --from, or --blueprint ID")
-    if source:
-        if source not in kb.providers:
-            raise CliProblem(
-                f"--from: unknown provider {source!r} (known: {', '.join(sorted(kb.providers))})"
-            )
+    if source is not None and source not in kb.providers:
+        raise CliProblem(
+            f"--from: unknown provider {source!r} (known: {', '.join(sorted(kb.providers))})"
+        )
+    if query == "-" or Path(query).exists():
+        if source is None:
+            raise CliProblem(f"{query}: a bill needs --from PROVIDER (the provider it is on)")
         targets = provider_list(kb, to, "--to") if to else []
         if len(targets) != 1:
             raise CliProblem("--to: give exactly one target provider for a bill")
         table = _map_bill(kb, query, source, targets[0])
         _emit_table(table, "json" if as_json else fmt)
         return
-    from .core import resolve_or_fail
-
-    key = resolve_or_fail(kb, query, ("service",))
-    service = kb.services[key.split("/", 1)[1]]
-    targets = (
-        provider_list(kb, to, "--to")
-        if to
-        else [p for p in sorted(kb.providers) if p != service.provider]
-    )
+    wanted = provider_list(kb, to, "--to") if to else []
+    service = _resolve_source(kb, query, source, tuple(wanted))
+    targets = [p for p in (wanted or sorted(kb.providers)) if p != service.provider]
+    if not targets:
+        raise CliProblem(f"--to: {service.name} is already on {service.provider}; name another")
     from archkb.engine.mapping import map_service
 
-    mapping = map_service(kb, query, service, [t for t in targets if t != service.provider])
+    mapping = map_service(kb, query, service, targets)
     if as_json:
         print_json(mapping_json(mapping))
     else:
         _render_mapping(mapping)
+
+
+BILL_SUFFIXES = (".tf", ".tofu", ".json", ".txt", ".csv", ".list")
+
+
+def _looks_like_path(query: str) -> bool:
+    """A missing file the user meant as a bill (so it gets "no such file", not "no service")."""
+    return "/" in query or query.endswith(BILL_SUFFIXES)
+
+
+def _resolve_source(
+    kb: KnowledgeBase, query: str, source: str | None, targets: tuple[str, ...]
+) -> Service:
+    """The service `query` names, using --from and provider words; exit 1 naming candidates."""
+    from archkb.engine.search import resolve_service
+
+    from .common import EXIT_NOT_FOUND
+    from .core import describe_keys
+
+    found = resolve_service(kb, query, source=source, targets=targets)
+    if found.key:
+        return kb.services[found.key.split("/", 1)[1]]
+    if source is not None and not found.matches and _looks_like_path(query):
+        raise CliProblem(f"{query}: no such file (a bill is an existing file, or - for stdin)")
+    if found.matches:
+        raise CliProblem(
+            f"{query!r} is ambiguous; candidates:\n  {describe_keys(kb, found.matches)}",
+            EXIT_NOT_FOUND,
+        )
+    if source is not None and found.suggestions:
+        raise CliProblem(
+            f"no {source} service matches {query!r}; it names "
+            + describe_keys(kb, found.suggestions, sep="; "),
+            EXIT_NOT_FOUND,
+        )
+    from .core import resolve_or_fail
+
+    resolve_or_fail(kb, query, ("service",))  # raises with "did you mean"
+    raise AssertionError("unreachable: resolve_or_fail found what resolve_service did not")
 
 
 def mapping_json(mapping: ServiceMapping) -> dict[str, Any]:
@@ -99,6 +137,15 @@ def mapping_json(mapping: ServiceMapping) -> dict[str, Any]:
             p: [e.model_dump() for e in items] for p, items in mapping.equivalents.items()
         },
         "alternatives": {p: a.model_dump() for p, a in mapping.alternatives.items()},
+        "by_capability": {
+            capability: {p: [e.model_dump() for e in items] for p, items in answers.items()}
+            for capability, answers in mapping.by_capability.items()
+        },
+        "gaps": {
+            capability: {p: a.model_dump() for p, a in gaps.items()}
+            for capability, gaps in mapping.gaps.items()
+        },
+        "lifecycle_note": mapping.lifecycle_note,
     }
 
 
@@ -108,18 +155,39 @@ def _render_mapping(mapping: ServiceMapping) -> None:
     out.print(
         f"[bold]{src.name}[/] ({src.provider}, {src.id}) — capability: {mapping.capability_name}"
     )
-    for provider, items in mapping.equivalents.items():
-        if items:
-            for e in items:
-                fit = "[green]exact[/]" if e.fit == "exact" else "[yellow]partial[/]"
-                out.print(
-                    f"  {provider:>6}: {e.name} ({e.id}) {fit}"
-                    + (f" — {e.caveat}" if e.caveat else "")
-                )
-        else:
-            alt = mapping.alternatives[provider]
-            closest = f" closest: {alt.closest_name} ({alt.closest});" if alt.closest else ""
-            out.print(f"  {provider:>6}: [red]no equivalent[/];{closest} {alt.note}")
+    details = []
+    if src.facets:
+        details.append(f"facets: {', '.join(src.facets)}")
+    if src.feature_of:
+        details.append(f"a feature of {src.feature_of}")
+    if details:
+        out.print("  " + "; ".join(details))
+    if mapping.lifecycle_note:
+        out.print(f"  [red]{mapping.lifecycle_note}[/]")
+    several = len(mapping.by_capability) > 1
+    for capability, answers in mapping.by_capability.items():
+        if several:
+            out.print(f"[bold]{capability}[/]")
+        for provider, items in answers.items():
+            _render_answers(provider, items, mapping.gaps.get(capability, {}).get(provider))
+
+
+def _render_answers(provider: str, items: list[Equivalent], gap: Alternative | None) -> None:
+    out = console()
+    if not items:
+        assert gap is not None  # map_service records a gap for every empty answer
+        closest = f" closest: {gap.closest_name} ({gap.closest});" if gap.closest else ""
+        out.print(f"  {provider:>6}: [red]no equivalent[/];{closest} {gap.note}")
+        return
+    for e in items:
+        fit = "[green]exact[/]" if e.fit == "exact" else "[yellow]partial[/]"
+        life = "" if e.lifecycle == "ga" else f" [red]{e.lifecycle}[/]"
+        out.print(
+            f"  {provider:>6}: {e.name} ({e.id}) {fit}{life}"
+            + (f" — {e.caveat}" if e.caveat else "")
+        )
+        if e.note:
+            out.print(f"          [dim]{e.note}[/]")
 
 
 def _map_bill(kb: KnowledgeBase, path_text: str, source: str, target: str) -> MigrationTable:

@@ -17,15 +17,43 @@ def test_headline_mapping() -> None:
 def test_map_json_shape() -> None:
     for query in ("AWS Lambda", "lamda", "cosmos", "big query", "ecs"):
         data = json.loads(run_cli("map", query, "--json").stdout)
-        assert set(data) == {"query", "source", "equivalents", "alternatives"}
-        assert set(data["source"]) == {"id", "name", "provider", "capability"}
+        assert set(data) == {
+            "query",
+            "source",
+            "equivalents",
+            "alternatives",
+            "by_capability",
+            "gaps",
+            "lifecycle_note",
+        }
+        assert set(data["source"]) == {
+            "id",
+            "name",
+            "provider",
+            "capability",
+            "capabilities",
+            "lifecycle",
+            "facets",
+            "feature_of",
+        }
+        assert data["source"]["capabilities"][0] == data["source"]["capability"]
+        assert list(data["by_capability"]) == data["source"]["capabilities"]
         for provider, items in data["equivalents"].items():
             assert provider != data["source"]["provider"]
             for item in items:
-                assert set(item) == {"id", "name", "fit", "caveat"} and item["fit"] in (
-                    "exact",
-                    "partial",
-                )
+                assert set(item) == {
+                    "id",
+                    "name",
+                    "fit",
+                    "caveat",
+                    "capability",
+                    "facets_match",
+                    "lifecycle",
+                    "note",
+                    "feature_of",
+                }
+                assert item["fit"] in ("exact", "partial")
+                assert item["capability"] in data["by_capability"]
         for alternative in data["alternatives"].values():
             assert set(alternative) == {"closest", "closest_name", "note"}
 

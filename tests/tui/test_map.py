@@ -22,14 +22,17 @@ async def test_map_cosmos_db_to_aws_and_gcp(app: ArchkbApp) -> None:
         assert isinstance(screen, MapScreen) and screen.mapping is not None
         assert screen.mapping.source.id == "azure-cosmos-db"
         found = rows(screen)
-        assert "aws:aws-dynamodb" in found
-        assert any(r.startswith("gcp:gcp-") for r in found)
+        primary = screen.mapping.source.capability
+        assert f"{primary}:aws:aws-dynamodb" in found
+        assert any(r.startswith(f"{primary}:gcp:gcp-") for r in found)
+        # every capability Cosmos DB implements gets its own rows
+        assert {r.split(":")[0] for r in found} == set(screen.mapping.source.capabilities)
         note = str(screen.query_one("#map-note", Static).render())
         assert note  # the caveat of the highlighted equivalent
         await pilot.press("enter")  # open the highlighted equivalent in the browser
         await settle(pilot)
         assert app.current_mode == "browse"
-        assert app.browser.current == f"service/{found[0].partition(':')[2]}"
+        assert app.browser.current == f"service/{found[0].rpartition(':')[2]}"
 
 
 async def test_m_on_an_open_service_maps_it(app: ArchkbApp) -> None:
@@ -40,7 +43,7 @@ async def test_m_on_an_open_service_maps_it(app: ArchkbApp) -> None:
         screen = app.screen
         assert isinstance(screen, MapScreen) and screen.mapping is not None
         assert screen.mapping.source.id == "aws-lambda"
-        assert "azure:azure-functions" in rows(screen)
+        assert "function-as-a-service:azure:azure-functions" in rows(screen)
 
 
 async def test_ambiguous_and_unknown_names(app: ArchkbApp) -> None:
@@ -63,3 +66,13 @@ async def test_ambiguous_and_unknown_names(app: ArchkbApp) -> None:
         assert screen.mapping is not None
         screen.show_service("service/no-such")
         assert "No service" in str(screen.query_one("#map-title", Static).render())
+
+
+async def test_a_provider_word_picks_the_provider(app: ArchkbApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        screen = app.screen
+        assert isinstance(screen, MapScreen)
+        screen.map_name("GCP VPC")  # "VPC" alone names AWS's and Google's
+        await settle(pilot)
+        assert screen.mapping is not None and screen.mapping.source.id == "gcp-vpc"

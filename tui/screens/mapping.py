@@ -1,4 +1,5 @@
-"""Map a service across clouds: its equivalents per provider with fit and caveats."""
+"""Map a service across clouds: per capability it implements, its equivalents on each provider
+with fit, lifecycle and caveats."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ class MapScreen(Screen[None]):
         super().__init__()
         self.mapping: ServiceMapping | None = None
         self._notes: dict[str, str] = {}
+        self._closest: dict[str, str] = {}
+        """Row key of a gap → the closest service, opened by Enter."""
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -58,7 +61,7 @@ class MapScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Provider", "Equivalent", "Fit")
+        table.add_columns("Capability", "Provider", "Equivalent", "Fit")
         self.query_one("#map-choices").display = False
         self.query_one("#service-input").focus()
 
@@ -76,12 +79,12 @@ class MapScreen(Screen[None]):
 
     def map_name(self, text: str) -> None:
         """Resolve `text` to a service and map it; ambiguous names list the choices."""
-        from archkb.engine.search import resolve_name
+        from archkb.engine.search import resolve_service
 
         if not text.strip():
             self._say("Type a service name first, e.g. Cosmos DB.")
             return
-        resolution = resolve_name(self.kb, text, ("service",))
+        resolution = resolve_service(self.kb, text)
         if resolution.key:
             self.show_service(resolution.key, text)
             return
@@ -114,29 +117,47 @@ class MapScreen(Screen[None]):
         self.mapping = mapping = map_service(self.kb, query or service.name, service, targets)
         self.query_one("#map-choices").display = False
         self.query_one("#service-input", Input).value = service.name
+        facets = f" · {', '.join(service.facets)}" if service.facets else ""
+        life = f" · {mapping.lifecycle_note}" if mapping.lifecycle_note else ""
         self._say(
             Text.assemble(
                 (service.name, "bold"),
-                f" ({service.provider}) · {mapping.capability_name} · "
-                "↑↓ caveats · Enter opens · Esc edits",
+                f" ({service.provider}) · {mapping.capability_name}{facets}",
+                (life, "red"),
+                " · ↑↓ caveats · Enter opens · Esc edits",
             )
         )
         table = self.query_one(DataTable)
         table.clear()
         self._notes = {}
-        for provider in targets:
-            for eq in mapping.equivalents.get(provider, []):
-                row = f"{provider}:{eq.id}"
-                table.add_row(provider.upper(), eq.name, Text(eq.fit, FIT_STYLE[eq.fit]), key=row)
-                self._notes[row] = eq.caveat or "No caveat: an exact equivalent."
-            gap = mapping.alternatives.get(provider)
-            if gap:
-                row = f"{provider}:"
-                closest = f" Closest: {gap.closest_name}." if gap.closest_name else ""
-                table.add_row(
-                    provider.upper(), gap.closest_name or "—", Text("none", "red"), key=row
-                )
-                self._notes[row] = gap.note + closest
+        self._closest = {}
+        for capability_id, answers in mapping.by_capability.items():
+            capability = self.kb.capabilities[capability_id].name
+            for provider in targets:
+                for eq in answers.get(provider, []):
+                    row = f"{capability_id}:{provider}:{eq.id}"
+                    fit = Text(eq.fit, FIT_STYLE[eq.fit])
+                    if eq.lifecycle != "ga":
+                        fit.append(f" · {eq.lifecycle}", "red")
+                    table.add_row(capability, provider.upper(), eq.name, fit, key=row)
+                    words = [eq.caveat, eq.note] if eq.caveat or eq.note else None
+                    self._notes[row] = (
+                        " ".join(w for w in words if w) if words else "An exact equivalent."
+                    )
+                gap = mapping.gaps.get(capability_id, {}).get(provider)
+                if gap:
+                    row = f"{capability_id}:{provider}:"
+                    closest = f" Closest: {gap.closest_name}." if gap.closest_name else ""
+                    table.add_row(
+                        capability,
+                        provider.upper(),
+                        gap.closest_name or "—",
+                        Text("none", "red"),
+                        key=row,
+                    )
+                    self._notes[row] = gap.note + closest
+                    if gap.closest:
+                        self._closest[row] = gap.closest
         table.focus()
         table.move_cursor(row=0)
         self._show_note(0)
@@ -154,17 +175,10 @@ class MapScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#map-table")
     def _selected(self, event: DataTable.RowSelected) -> None:
-        service_id = (event.row_key.value or "").partition(":")[2]
+        row = event.row_key.value or ""
+        service_id = row.rpartition(":")[2] or self._closest.get(row)
         if service_id:
             self.post_message(OpenRecord(f"service/{service_id}"))
-        else:
-            gap = (
-                self.mapping.alternatives.get((event.row_key.value or "").partition(":")[0])
-                if self.mapping
-                else None
-            )
-            if gap and gap.closest:
-                self.post_message(OpenRecord(f"service/{gap.closest}"))
 
     def _say(self, text: str | Text) -> None:
         self.query_one("#map-title", Static).update(text if isinstance(text, Text) else Text(text))
