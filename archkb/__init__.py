@@ -1,3 +1,5 @@
 """archkb: an architecture knowledge graph and decision assistant for AWS, Azure and GCP."""
 
-__version__ = "0.1.0"
+from archkb.engine.version import VERSION as __version__
+
+__all__ = ["__version__"]

@@ -27,22 +27,56 @@ def write_file(path: Path, data: bytes | str, *, force: bool = False) -> None:
     if path.exists() and not force:
         raise WriteProblem(f"{path} exists; use --force to overwrite it")
     parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise WriteProblem(f"folder {parent} does not exist")
+    created = _make_folders(parent)
+    done = False
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise WriteProblem(f"cannot write in {parent}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise WriteProblem(f"cannot write {path}: {exc.strerror}") from None
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        except OSError as exc:
+            raise WriteProblem(f"cannot write in {parent}: {exc.strerror}") from None
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+            done = True
+        except OSError as exc:
+            raise WriteProblem(f"cannot write {path}: {exc.strerror}") from None
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        if not done:
+            _remove_folders(created)
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and its missing parents (as `mkdir -p`); return those created, deepest
+    last, so a failed write can take them away again."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        raise WriteProblem(f"{probe} is not a folder, so {folder} cannot be created")
+    created: list[Path] = []
+    for step in reversed(missing):
+        try:
+            step.mkdir()
+        except OSError as exc:
+            _remove_folders(created)
+            raise WriteProblem(f"cannot create folder {step}: {exc.strerror}") from None
+        created.append(step)
+    return created
+
+
+def _remove_folders(created: list[Path]) -> None:
+    for folder in reversed(created):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def write_tree(
@@ -58,13 +92,14 @@ def write_tree(
     if target.is_dir() and any(target.iterdir()) and not force:
         raise WriteProblem(f"{target} exists and is not empty; use --force to replace it")
     parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise WriteProblem(f"folder {parent} does not exist")
+    created = _make_folders(parent)
     try:
         stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
     except OSError as exc:
+        _remove_folders(created)
         raise WriteProblem(f"cannot write in {parent}: {exc.strerror}") from None
     backup: Path | None = None
+    done = False
     try:
         for relative, content in sorted(files.items()):
             rel = Path(relative)
@@ -79,6 +114,7 @@ def write_tree(
             os.rmdir(backup)
             os.rename(target, backup)
         os.rename(stage, target)
+        done = True
     except OSError as exc:
         if backup is not None and not target.exists():
             os.rename(backup, target)
@@ -89,4 +125,6 @@ def write_tree(
             shutil.rmtree(stage, ignore_errors=True)
         if backup is not None:
             shutil.rmtree(backup, ignore_errors=True)
+        if not done:
+            _remove_folders(created)
     return [target / rel for rel in sorted(files)]

@@ -45,10 +45,10 @@ def _timed(
 
 def _forget(kb: Any) -> None:
     """Drop every memoised index of `kb` (cached properties, name indexes, store connection)."""
-    connection = kb.memo.pop("store-connection", None)
-    if connection is not None:
-        connection.close()
-    kb.memo.clear()
+    from archkb.engine.caches import KbCaches
+
+    kb.close()
+    kb.caches = KbCaches()
     for name in (
         "services_by_capability",
         "regions_by_provider",
@@ -63,14 +63,20 @@ def _load_yaml(root: Path) -> Any:
     from archkb.engine.kb import KnowledgeBase
     from archkb.engine.load import load_records
 
-    return KnowledgeBase.from_records(load_records([root]))
+    from archkb.runtime import long_lived
+
+    with long_lived():  # as the CLI loads
+        return KnowledgeBase.from_records(load_records([root]))
 
 
 def _load_cache(root: Path, store: Path) -> Any:
     """What `load_knowledge_base` does on a warm cache: hash the KB files, read the store."""
     from archkb.engine.store import fingerprint, read_store
 
-    return read_store(store, fingerprint([root]))
+    from archkb.runtime import long_lived
+
+    with long_lived():  # as the CLI loads
+        return read_store(store, fingerprint([root]))
 
 
 def task_load(args: Result) -> Result:

@@ -162,7 +162,7 @@ def matches_for(kb: KnowledgeBase, source: Service, provider: str, capability: s
             not target.lifecycle.is_current,
             ("full", "some", "none").index(coverage),
             not (job.primary or job.fit is Fit.exact),
-            preferred not in (target.id, target.feature_of),
+            preferred is not None and preferred not in (target.id, target.feature_of),
             specific,
             not exact,
             target.id,

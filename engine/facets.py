@@ -71,6 +71,7 @@ FACETS: frozenset[str] = frozenset(
         "gpu",
         "arm",
         "slurm",
+        "openshift",
         # --- storage protocols ----------------------------------------------------------------
         "s3-api",
         "nfs",
@@ -79,6 +80,7 @@ FACETS: frozenset[str] = frozenset(
         "lustre",
         "hdfs",
         "nvme",
+        "ontap",
         # --- observability, AI and tooling ----------------------------------------------------
         "prometheus",
         "opentelemetry",
@@ -120,8 +122,8 @@ DECISIVE_FACETS: frozenset[str] = frozenset(
         *("kafka", "amqp", "mqtt", "jms", "stomp", "openwire"),
         *("opensearch", "elasticsearch"),
         *("spark", "hadoop", "hive", "presto-trino", "flink", "beam", "airflow"),
-        *("kubernetes", "vmware", "slurm"),
-        *("nfs", "smb", "iscsi", "lustre", "hdfs"),
+        *("kubernetes", "openshift", "vmware", "slurm"),
+        *("nfs", "smb", "iscsi", "lustre", "hdfs", "ontap"),
         "openai-api",
         "graphql",
     }

@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .caches import KbCaches
 from .kinds import KINDS
 from .schema import (
     Blueprint,
@@ -56,8 +57,12 @@ class KnowledgeBase:
     fingerprint: str = ""
     store_path: Path | None = None
     """The compiled SQLite store this KB was read from or written to, if any."""
-    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    """Derived data other engine modules compute once per KB (name index, store connection)."""
+    caches: KbCaches = field(default_factory=KbCaches, repr=False, compare=False)
+    """Derived data engine modules compute once per KB (name indexes, resolution choices)."""
+
+    def close(self) -> None:
+        """Release what queries opened (the store connection); the KB stays usable."""
+        self.caches.close()
 
     @classmethod
     def from_records(cls, records: Sequence[LoadedRecord]) -> KnowledgeBase:
@@ -156,7 +161,5 @@ class KnowledgeBase:
     def graph(self) -> nx.MultiDiGraph:
         """The typed graph (built on first use: only graph commands pay for networkx)."""
         from .graph import build_graph
-        from .load import long_lived
 
-        with long_lived():  # the graph lives as long as the KB (see long_lived)
-            return build_graph(self)
+        return build_graph(self)

@@ -7,10 +7,8 @@ names start with `.` or `_` are ignored.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,31 +27,6 @@ KIND_OF_FOLDER["capabilities"] = "capability"
 KIND_OF_FOLDER["categories"] = "category"
 KIND_OF_FOLDER["needs"] = "need"
 MAX_FILES_PER_ROOT = 20_000
-
-
-@contextmanager
-def long_lived() -> Iterator[None]:
-    """Build a KB: the cyclic garbage collector is paused meanwhile, and what it built is frozen.
-
-    Loading creates hundreds of thousands of small objects and no garbage cycles. With the
-    collector running, it re-scanned them as they piled up (~40% of a 10× KB's YAML load, half of
-    a 100× KB's cache read); paused, the objects would still be scanned once on their way to the
-    oldest generation, by whatever runs next (0.7 s inside the first `recommend` at 100×). The KB
-    lives as long as the process, so `gc.freeze()` moves it out of the collector's reach instead.
-    Reference counting still frees frozen objects; only cyclic garbage that already existed
-    would stay uncollected (until `gc.unfreeze()`), so the young generations — where fresh
-    garbage sits — are collected first (well under a millisecond). Nothing is frozen when the
-    load fails.
-    """
-    gc.collect(1)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def builtin_kb_root() -> Path:
@@ -296,9 +269,8 @@ def load_records(roots: Sequence[Path]) -> list[LoadedRecord]:
     """Read, validate and integrity-check the roots; raise KbLoadError listing all problems."""
     from .integrity import apply_overrides, check_references
 
-    with long_lived():
-        records, problems = apply_overrides(read_records(roots))
-        problems += check_references(records)
+    records, problems = apply_overrides(read_records(roots))
+    problems += check_references(records)
     if problems:
         raise KbLoadError(problems)
     return records

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .equivalence import current_first, job_of
 from .results import (
@@ -23,14 +23,6 @@ FALLBACK_JURISDICTION = "us"
 """Where regions come from when the needs set no residency (said in the architecture's notes)."""
 
 
-def _memo(kb: KnowledgeBase, name: str) -> dict[Any, Any]:
-    """One of the KB's memo tables (derived data, valid for the KB's lifetime: it is read-only)."""
-    table: dict[Any, Any] | None = kb.memo.get(name)
-    if table is None:
-        table = kb.memo[name] = {}
-    return table
-
-
 def is_available(service: Service, region: Region) -> bool:
     """False when the KB records the service as not offered in that region."""
     if service.available_in is not None:
@@ -44,8 +36,8 @@ def choose_regions(
     """The primary region (the provider's default for the jurisdiction) and, when asked, a
     second region in the same jurisdiction but another city. Returns a reason string when the
     provider cannot satisfy the request."""
-    memo = _memo(kb, "resolve:regions")
-    cached: list[Region] | str | None = memo.get((provider, jurisdiction, secondary))
+    memo = kb.caches.regions
+    cached = memo.get((provider, jurisdiction, secondary))
     if cached is None:
         cached = memo[provider, jurisdiction, secondary] = _choose_regions(
             kb, provider, jurisdiction, secondary
@@ -79,8 +71,8 @@ def candidate_services(kb: KnowledgeBase, provider: str, capability: str) -> lis
 
 def _candidates(kb: KnowledgeBase, provider: str, capability: str) -> list[Service]:
     """`candidate_services`, sorted once per KB (callers must not mutate the list)."""
-    memo = _memo(kb, "resolve:candidates")
-    found: list[Service] | None = memo.get((provider, capability))
+    memo = kb.caches.candidates
+    found = memo.get((provider, capability))
     if found is None:
         preferred = (
             kb.capabilities[capability].preferred.get(provider)
@@ -108,9 +100,9 @@ def choose_service(
     Memoised per (provider, capability, regions): a recommendation asks the same question for
     every blueprint that has a component of that capability.
     """
-    memo = _memo(kb, "resolve:service")
+    memo = kb.caches.service_choice
     key = (provider, capability, tuple(r.id for r in regions))
-    choice: Service | str | None = memo.get(key)
+    choice = memo.get(key)
     if choice is None:
         choice = memo[key] = _choose_service(kb, provider, capability, regions)
     return choice
@@ -167,11 +159,11 @@ def plan_architecture(
             present.add(control_id)
             notes.append(f"{kb.capabilities[control_id].name} added as a control for {need_id}.")
     picks: list[tuple[str, str, str, str | None, bool, Service]] = []
-    memo = _memo(kb, "resolve:service")  # choose_service's memo, inlined: this loop is hot
+    memo = kb.caches.service_choice  # choose_service's cache, inlined: this loop is hot
     region_ids = tuple(r.id for r in regions)
     for role, capability_id, tier, label, control in wanted:
         key = (provider, capability_id, region_ids)
-        choice: Service | str | None = memo.get(key)
+        choice = memo.get(key)
         if choice is None:
             choice = memo[key] = _choose_service(kb, provider, capability_id, regions)
         if isinstance(choice, str):

@@ -193,13 +193,13 @@ def _exact(kb: KnowledgeBase, kinds: tuple[str, ...] | None, stage: str, word: s
         try:
             return {row[0] for row in conn.execute(sql, params)}
         except sqlite3.Error:  # a store without the table: fall back for good
-            kb.memo["names-in-store"] = False
+            kb.caches.names_in_store = False
     index = _index(kb, kinds, exact_only=True)
     return (index.ids if stage == "id" else index.names).get(word, set())
 
 
 def _stored_names(kb: KnowledgeBase) -> sqlite3.Connection | None:
-    if kb.memo.get("names-in-store") is False or kb.store_path is None:
+    if not kb.caches.names_in_store or kb.store_path is None:
         return None
     if not kb.store_path.exists():
         return None
@@ -226,22 +226,16 @@ def _plausible(index: NameIndex, norm: str, cutoff: float) -> list[str]:
 def _index(
     kb: KnowledgeBase, kinds: tuple[str, ...] | None, *, exact_only: bool = False
 ) -> NameIndex:
-    """The memoised name index; with `exact_only`, the full one if built, else the cheap one."""
-    memo_key = f"name-index:{','.join(kinds or ())}"
-    index: NameIndex | None = kb.memo.get(memo_key)
-    if index is not None:
-        return index
-    from .load import long_lived  # lives as long as the KB, like the records (see long_lived)
-
-    if exact_only:
-        exact_key = f"name-index-exact:{','.join(kinds or ())}"
-        index = kb.memo.get(exact_key)
-        if index is None:
-            with long_lived():
-                index = kb.memo[exact_key] = NameIndex.of(kb, kinds, exact_only=True)
-        return index
-    with long_lived():
-        index = kb.memo[memo_key] = NameIndex.of(kb, kinds)
+    """The KB's name index over `kinds`; with `exact_only`, the full one if built, else the
+    cheap one."""
+    indexes = kb.caches.name_indexes
+    full = indexes.get((kinds or (), False))
+    if full is not None:
+        return full
+    key = (kinds or (), exact_only)
+    index = indexes.get(key)
+    if index is None:
+        index = indexes[key] = NameIndex.of(kb, kinds, exact_only=exact_only)
     return index
 
 
@@ -275,22 +269,18 @@ def search_text(
 
 
 def _store_connection(kb: KnowledgeBase) -> sqlite3.Connection:
-    """A read-only connection to the KB's store, or a temporary store when there is none."""
-    conn: sqlite3.Connection | None = kb.memo.get("store-connection")
+    """A read-only connection to the KB's store; without one, an in-memory copy built once."""
+    conn = kb.caches.store_connection
     if conn is not None:
         return conn
     if kb.store_path is not None and kb.store_path.exists():
         conn = sqlite3.connect(f"file:{kb.store_path}?mode=ro", uri=True, check_same_thread=False)
     else:
-        import tempfile
-        from pathlib import Path
-
         from .store import build_database
 
-        tmp = Path(tempfile.mkdtemp(prefix="archkb-")) / "kb.sqlite"
-        build_database(kb, tmp)
-        conn = sqlite3.connect(tmp, check_same_thread=False)
-    kb.memo["store-connection"] = conn
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        build_database(kb, conn)
+    kb.caches.store_connection = conn
     return conn
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from .kb import KnowledgeBase, Origin
 from .kinds import KINDS
-from .load import LoadedRecord, builtin_kb_root, kb_file_entries, load_records, long_lived
+from .load import LoadedRecord, builtin_kb_root, kb_file_entries, load_records
 from .schema import KIND_MODELS
 
 STORE_FORMAT = 4
@@ -55,9 +55,9 @@ def kb_roots(overlays: Sequence[Path] = ()) -> list[Path]:
 
 def fingerprint(roots: Sequence[Path]) -> str:
     """Hash of archkb's version, the store format and every KB file's path and bytes."""
-    from archkb import __version__
+    from .version import VERSION
 
-    digest = hashlib.sha256(f"archkb {__version__} store {STORE_FORMAT}\n".encode())
+    digest = hashlib.sha256(f"archkb {VERSION} store {STORE_FORMAT}\n".encode())
     for index, root in enumerate(roots):
         digest.update(f"root {index}\n".encode())
         if not root.is_dir():
@@ -121,11 +121,16 @@ def write_store(kb: KnowledgeBase, path: Path) -> None:
             os.unlink(tmp)
 
 
-def build_database(kb: KnowledgeBase, path: Path) -> None:
-    """Create the SQLite database: meta, records (+ FTS5), edges, names (exact-match words)."""
+def build_database(kb: KnowledgeBase, target: Path | sqlite3.Connection) -> None:
+    """Create the SQLite database (a file, replaced; or an open, empty connection): meta,
+    records (+ FTS5), edges, names (exact-match words)."""
     import sqlite_utils
 
-    db = sqlite_utils.Database(path, recreate=True)
+    db = (
+        sqlite_utils.Database(target)
+        if isinstance(target, sqlite3.Connection)
+        else sqlite_utils.Database(target, recreate=True)
+    )
     with db.conn:
         db.table("meta").insert_all(
             [
@@ -213,19 +218,18 @@ def read_store(path: Path, expected_fingerprint: str | None = None) -> Knowledge
         validate: Any = None
         # Rows were written kind by kind, ids sorted (`KnowledgeBase.records`), so rowid order
         # fills each table in id order without asking SQLite to sort.
-        with long_lived():
-            for kind, data, file, line in conn.execute(
-                "select kind, data, file, line from records order by rowid"
-            ):
-                if kind != current:
-                    if kind not in _MODEL_OF_KIND:
-                        raise ValueError(f"store holds records of an unknown kind {kind!r}")
-                    validate = _MODEL_OF_KIND[kind].model_validate_json
-                    table = kb.table(kind)
-                    current = kind
-                record = validate(data)
-                table[record.id] = record
-                origins[f"{kind}/{record.id}"] = Origin(file, line)
+        for kind, data, file, line in conn.execute(
+            "select kind, data, file, line from records order by rowid"
+        ):
+            if kind != current:
+                if kind not in _MODEL_OF_KIND:
+                    raise ValueError(f"store holds records of an unknown kind {kind!r}")
+                validate = _MODEL_OF_KIND[kind].model_validate_json
+                table = kb.table(kind)
+                current = kind
+            record = validate(data)
+            table[record.id] = record
+            origins[f"{kind}/{record.id}"] = Origin(file, line)
     finally:
         conn.close()
     if not isinstance(meta.get("fingerprint"), str):

@@ -29,13 +29,14 @@ def _imports(path: Path) -> list[str]:
 
 
 def test_engine_imports_no_ui_renderer_or_cli() -> None:
-    for path in sorted((REPO / "engine").glob("*.py")):
+    for path in sorted((REPO / "engine").rglob("*.py")):
         for name in _imports(path):
             assert not name.startswith(FORBIDDEN_IN_ENGINE), f"{path.name} imports {name}"
+            assert name != "archkb", f"{path.name} imports the application package"
 
 
 def test_engine_never_prints() -> None:
-    for path in sorted((REPO / "engine").glob("*.py")):
+    for path in sorted((REPO / "engine").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 assert node.func.id not in ("print", "input"), f"{path.name}:{node.lineno}"
@@ -61,3 +62,13 @@ def test_cli_modules_import_heavy_packages_lazily() -> None:
                 )
                 for name in names:
                     assert not name.startswith(heavy), f"{path.name} imports {name} at module level"
+
+
+def test_one_version() -> None:
+    """The package metadata and the cache key carry the same version."""
+    import tomllib
+
+    from archkb.engine.version import VERSION
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert project["version"] == VERSION

@@ -40,8 +40,9 @@ HELP = """# archkb keys
 
 - `/` search · `b` browse · `r` recommend · `m` map a service · `n` neighbours of the open record
 - `ctrl+p` command palette: every action, and any record by name
-- `t` dark/light theme · `?` this help · `q` (or `ctrl+q`) quit
-- `Tab` / `shift+Tab` move between panes; `Escape` closes dialogs
+- `t` dark/light theme · `?` this help · `q` (or `ctrl+q`) quit, except while typing in a box
+- `Tab` / `shift+Tab` move between panes; `Escape` goes back a level: it closes dialogs, leaves
+  results for the input box, and from a screen's input box returns to the browser
 
 **Browser**
 

@@ -43,11 +43,13 @@ class AppContext:
         if self._kb is None:
             from archkb.engine.errors import KbLoadError
             from archkb.engine.store import load_knowledge_base
+            from archkb.runtime import long_lived
 
             try:
-                self._kb, warnings = load_knowledge_base(
-                    [Path(p) for p in self.overlays], use_cache=self.use_cache
-                )
+                with long_lived():
+                    self._kb, warnings = load_knowledge_base(
+                        [Path(p) for p in self.overlays], use_cache=self.use_cache
+                    )
             except KbLoadError as exc:
                 lines = [str(p) for p in exc.problems]
                 raise CliProblem(

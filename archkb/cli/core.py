@@ -152,8 +152,12 @@ def describe_keys(kb: Any, keys: list[str], sep: str = "\n  ", limit: int = 10) 
 
 
 def resolve_or_fail(kb: Any, query: str, kinds: tuple[str, ...] | None = None) -> str:
-    """One record key for `query`, else exit 1 with candidates or "did you mean"."""
+    """One record key for `query`, else exit 1 with candidates or "did you mean" (exit 2 when
+    there is no name at all)."""
     from archkb.engine.search import resolve_name
+
+    if not query.strip():
+        raise CliProblem("give a name, id or kind/id (it is empty)")
 
     found = resolve_name(kb, query, kinds)
     if found.key:

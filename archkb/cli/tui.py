@@ -33,9 +33,12 @@ def tui_command(ctx: click.Context, overlays: tuple[str, ...]) -> None:
     folders = [Path(p) for p in (*root.overlays, *overlays)]
 
     def loader() -> tuple[KnowledgeBase, list[str]]:
-        loaded: tuple[KnowledgeBase, list[str]] = load_knowledge_base(
-            folders, use_cache=root.use_cache
-        )
+        from archkb.runtime import long_lived
+
+        with long_lived():
+            loaded: tuple[KnowledgeBase, list[str]] = load_knowledge_base(
+                folders, use_cache=root.use_cache
+            )
         return loaded
 
     ArchkbApp(loader=loader).run()

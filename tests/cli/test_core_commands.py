@@ -144,7 +144,9 @@ def test_export_sqlite(tmp_path: Path) -> None:
     target = tmp_path / "kb.sqlite"
     assert run_cli("export", "sqlite", str(target)).exit_code == 0
     assert sqlite3.connect(target).execute("select count(*) from records").fetchone()[0] > 500
-    assert run_cli("export", "sqlite", str(tmp_path / "no" / "dir.sqlite")).exit_code == 2
+    assert run_cli("export", "sqlite", str(tmp_path / "new" / "kb.sqlite")).exit_code == 0
+    (tmp_path / "file").write_text("not a folder")
+    assert run_cli("export", "sqlite", str(tmp_path / "file" / "kb.sqlite")).exit_code == 2
 
 
 def test_every_command_has_help() -> None:
@@ -205,3 +207,9 @@ def test_real_process_and_lazy_imports(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2 and "clash" in bad.stderr and "Traceback" not in bad.stderr
     assert DATA.is_dir()
+
+
+def test_show_with_an_empty_name_is_bad_input() -> None:
+    for query in ("", "   "):
+        result = run_cli("show", query)
+        assert result.exit_code == 2 and "empty" in result.stderr

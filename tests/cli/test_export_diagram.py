@@ -155,13 +155,19 @@ def test_bad_input_exits_2_with_one_message(tmp_path: Path, args: list[str], mes
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("where", ["missing/x.mmd", "file.txt/x.mmd"])
-def test_unwritable_path_exits_2(tmp_path: Path, where: str) -> None:
+def test_unwritable_path_exits_2(tmp_path: Path) -> None:
     (tmp_path / "file.txt").write_text("a file, not a folder")
     args = ["export", "diagram", "--needs", NEEDS, "--provider", "aws"]
-    result = run_cli(*args, "-o", str(tmp_path / where))
+    result = run_cli(*args, "-o", str(tmp_path / "file.txt" / "x.mmd"))
     assert result.exit_code == 2
-    assert result.stderr.startswith("archkb: ") and "does not exist" in result.stderr
+    assert result.stderr.startswith("archkb: ") and "is not a folder" in result.stderr
+
+
+def test_missing_folders_are_created(tmp_path: Path) -> None:
+    args = ["export", "diagram", "--needs", NEEDS, "--provider", "aws", "--format", "mermaid"]
+    result = run_cli(*args, "-o", str(tmp_path / "missing" / "x.mmd"))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "missing" / "x.mmd").read_text()
 
 
 def run_without_dot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

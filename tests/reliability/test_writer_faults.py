@@ -28,11 +28,20 @@ def test_existing_file_is_untouched_without_force(tmp_path: Path) -> None:
     assert target.read_text().startswith("---\nstatus: proposed")
 
 
-def test_unwritable_or_missing_folder_exits_2_and_leaves_nothing(tmp_path: Path) -> None:
+def test_missing_folders_are_created_as_export_iac_does(tmp_path: Path) -> None:
+    target = tmp_path / "docs" / "adr" / "0001.md"
+    result = run_cli("export", "adr", "--needs", "serverless,eu", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text().startswith("---\nstatus: proposed")
+
+
+def test_unwritable_folder_exits_2_and_leaves_nothing(tmp_path: Path) -> None:
+    (tmp_path / "file.txt").write_text("a file, not a folder")
     result = run_cli(
-        "export", "adr", "--needs", "serverless,eu", "-o", str(tmp_path / "no" / "adr.md")
+        "export", "adr", "--needs", "serverless,eu", "-o", str(tmp_path / "file.txt" / "a.md")
     )
-    assert result.exit_code == 2 and "does not exist" in result.stderr
+    assert result.exit_code == 2 and "is not a folder" in result.stderr
+    (tmp_path / "file.txt").unlink()
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where a folder should be")
     with pytest.raises(WriteProblem):

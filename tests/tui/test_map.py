@@ -76,3 +76,33 @@ async def test_a_provider_word_picks_the_provider(app: ArchkbApp) -> None:
         screen.map_name("GCP VPC")  # "VPC" alone names AWS's and Google's
         await settle(pilot)
         assert screen.mapping is not None and screen.mapping.source.id == "gcp-vpc"
+
+
+async def test_escape_goes_back_a_level_then_to_browse_and_q_quits(app: ArchkbApp) -> None:
+    from archkb.tui.screens.browse import BrowseScreen
+    from textual.widgets import Input
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m", *"lambda", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MapScreen) and isinstance(screen.focused, DataTable)
+        shown = {key for key, active in app.active_bindings.items() if active.binding.show}
+        assert {"escape", "q"} <= shown  # the footer shows the way back and out
+        await pilot.press("escape")  # results → the service box
+        assert isinstance(screen.focused, Input)
+        await pilot.press("q")  # typed into the box, not a quit
+        assert app.is_running and screen.query_one("#service-input", Input).value.endswith("q")
+        await pilot.press("escape")  # the box → browsing
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("escape", "escape")  # whatever has focus, twice leads home
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        await pilot.press("m", *"lambda", "enter")
+        await settle(pilot)
+        await pilot.press("q")  # results focused: q quits
+        await pilot.pause()
+        assert not app.is_running

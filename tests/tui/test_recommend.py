@@ -103,3 +103,30 @@ async def test_why_not_lists_left_out_blueprints_with_reasons(app: ArchkbApp) ->
         assert "ruled out" in reasons
         await pilot.press("escape")
         assert isinstance(app.screen, RecommendScreen)
+
+
+async def test_escape_goes_back_a_level_then_to_browse_and_q_quits(app: ArchkbApp) -> None:
+    from archkb.tui.screens.browse import BrowseScreen
+    from archkb.tui.screens.recommend import RecommendScreen
+    from archkb.tui.widgets.needs_input import NeedsInput
+    from textual.widgets import DataTable
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", *"serverless,eu", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RecommendScreen) and isinstance(screen.focused, DataTable)
+        shown = {key for key, active in app.active_bindings.items() if active.binding.show}
+        assert {"escape", "q"} <= shown
+        await pilot.press("escape")  # results → the needs box
+        assert isinstance(screen.focused, NeedsInput)
+        await pilot.press("escape")  # the box → browsing
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("enter")  # the needs kept: ranked again, results focused
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running

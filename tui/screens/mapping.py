@@ -28,9 +28,7 @@ class MapScreen(Screen[None]):
     """Type a service, Enter: a row per equivalent; the highlighted row's caveat below."""
 
     AUTO_FOCUS = "#service-input"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "switch_focus", "Service ⇄ results", show=False)
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -49,7 +47,7 @@ class MapScreen(Screen[None]):
         names = sorted({s.name for s in self.kb.services.values()}, key=str.casefold)
         yield Header()
         yield Input(
-            placeholder="service, e.g. Cosmos DB · → completes · Enter maps · Esc leaves",
+            placeholder="service, e.g. Cosmos DB · → completes · Enter maps · Esc back to browse",
             suggester=SuggestFromList(names, case_sensitive=False),
             id="service-input",
         )
@@ -65,13 +63,15 @@ class MapScreen(Screen[None]):
         self.query_one("#map-choices").display = False
         self.query_one("#service-input").focus()
 
-    def action_switch_focus(self) -> None:
-        """Escape leaves the service box for the results (so letter keys work), and back."""
+    async def action_back(self) -> None:
+        """Escape goes back a level: from the results or choices to the service box, from the
+        box to browsing."""
         box = self.query_one("#service-input", Input)
         if self.focused is box:
-            self.query_one(DataTable).focus()
-        else:
-            box.focus()
+            await self.app.run_action("browse")
+            return
+        self.query_one("#map-choices").display = False
+        box.focus()
 
     @on(Input.Submitted, "#service-input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -124,7 +124,7 @@ class MapScreen(Screen[None]):
                 (service.name, "bold"),
                 f" ({service.provider}) · {mapping.capability_name}{facets}",
                 (life, "red"),
-                " · ↑↓ caveats · Enter opens · Esc edits",
+                " · ↑↓ caveats · Enter opens · Esc edits · q quits",
             )
         )
         table = self.query_one(DataTable)

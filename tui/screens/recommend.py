@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from archkb.engine.needs import ParsedNeeds
     from archkb.engine.results import Recommendation, RecommendationSet
 
-HINT = "Needs, comma-separated · → or Tab completes · ↓ lists needs · Enter recommends · Esc leaves"
+HINT = "Needs, comma-separated · → or Tab completes · ↓ lists needs · Enter recommends · Esc back to browse"
 
 
 class RecommendScreen(Screen[None]):
@@ -32,7 +32,7 @@ class RecommendScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export", "Export"),
         Binding("w", "why_not", "Why not"),
-        Binding("escape", "switch_focus", "Needs ⇄ results", show=False),
+        Binding("escape", "back", "Back"),
     ]
 
     def __init__(self) -> None:
@@ -99,16 +99,15 @@ class RecommendScreen(Screen[None]):
         needs.replace_last_word(event.word)
         needs.focus()
 
-    def action_switch_focus(self) -> None:
-        """Escape leaves the needs box for the results (so letter keys work), and back."""
+    async def action_back(self) -> None:
+        """Escape goes back a level: from the needs menu or the results to the needs box, from
+        the box to browsing."""
         menu = self.query_one(NeedsMenu)
-        if self.focused is menu:
-            self.query_one(NeedsInput).focus()
-        elif isinstance(self.focused, NeedsInput):
-            self.query_one("#ranked", DataTable).focus()
-        else:
-            self.query_one(NeedsInput).focus()
+        if isinstance(self.focused, NeedsInput) and not menu.display:
+            await self.app.run_action("browse")
+            return
         menu.display = False
+        self.query_one(NeedsInput).focus()
 
     @on(Input.Submitted, "#needs")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -149,7 +148,7 @@ class RecommendScreen(Screen[None]):
         status.update(
             Text(
                 f"{count} option(s) for {', '.join(result.needs)} · ↑↓ compare · "
-                "e export · w why not · Esc needs",
+                "e export · w why not · Esc needs · q quits",
                 "dim",
             )
         )

@@ -1,0 +1,41 @@
+"""Derived data the engine computes once per KB: typed tables, not a grab bag.
+
+A `KnowledgeBase` is read-only, so anything computed from it stays valid for its lifetime. The
+store connection is here too because search opens it lazily; `close()` releases it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .schema import Region, Service
+    from .search import NameIndex
+
+RegionKey = tuple[str, "str | None", bool]
+"""(provider, jurisdiction, with a secondary region)"""
+ServiceChoiceKey = tuple[str, str, tuple[str, ...]]
+"""(provider, capability, region ids)"""
+
+
+@dataclass
+class KbCaches:
+    regions: dict[RegionKey, list[Region] | str] = field(default_factory=dict)
+    """Region choice per (provider, jurisdiction, secondary): the regions or why there are none."""
+    candidates: dict[tuple[str, str], list[Service]] = field(default_factory=dict)
+    """(provider, capability) → the services a design may use, best first."""
+    service_choice: dict[ServiceChoiceKey, Service | str] = field(default_factory=dict)
+    """The service picked for a capability in a set of regions, or why none fits."""
+    name_indexes: dict[tuple[tuple[str, ...], bool], NameIndex] = field(default_factory=dict)
+    """(kinds, exact only) → the name index over those kinds."""
+    names_in_store: bool = True
+    """False once the compiled store turned out to have no `names` table."""
+    store_connection: sqlite3.Connection | None = None
+
+    def close(self) -> None:
+        """Close the store connection, if one was opened."""
+        if self.store_connection is not None:
+            self.store_connection.close()
+            self.store_connection = None
