@@ -161,10 +161,11 @@ def matches_for(kb: KnowledgeBase, source: Service, provider: str, capability: s
         key = (
             not target.lifecycle.is_current,
             ("full", "some", "none").index(coverage),
+            -len(decisive_facets(source) & set(target.facets)),
             not (job.primary or job.fit is Fit.exact),
             preferred is not None and preferred not in (target.id, target.feature_of),
-            target.is_feature != source.is_feature,
             specific,
+            target.is_feature != source.is_feature,
             not exact,
             target.id,
         )

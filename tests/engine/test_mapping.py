@@ -82,7 +82,7 @@ TERRAFORM_EXPECTED = {
     },
     ("azure-web", "azure", "gcp"): {
         "azurerm_kubernetes_cluster.web": ("gcp-gke", "exact"),
-        "azurerm_mssql_database.web": ("gcp-cloud-sql", "exact"),
+        "azurerm_mssql_database.web": ("gcp-cloud-sql-for-sql-server", "exact"),
         "azurerm_key_vault.web": ("gcp-secret-manager", "exact"),
         "azurerm_resource_group.web": (None, "unmapped"),
     },

@@ -144,7 +144,9 @@ def test_every_capability_covered_or_explicitly_not(kb: KnowledgeBase) -> None:
     gaps = []
     for capability in kb.capabilities.values():
         for provider in kb.providers:
-            has = bool(kb.implementers(provider, capability.id))
+            has = any(
+                s.lifecycle.status != "retired" for s in kb.implementers(provider, capability.id)
+            )
             if has == (provider in capability.no_equivalent):
                 gaps.append(
                     f"{capability.id} on {provider}: services={has}, no_equivalent="
@@ -153,12 +155,50 @@ def test_every_capability_covered_or_explicitly_not(kb: KnowledgeBase) -> None:
     assert not gaps, gaps
 
 
+PRODUCTS_AT_LEAST = {"aws": 170, "azure": 170, "gcp": 150}
+"""Breadth issue 14 asks for: products, features (flavours, tiers, security groups) not counted."""
+
+
 def test_breadth(kb: KnowledgeBase) -> None:
     assert len(kb.capabilities) >= 55
     assert len({c.category for c in kb.capabilities.values()}) >= 15
-    for provider in kb.providers:
-        assert sum(1 for s in kb.services.values() if s.provider == provider) >= 60
+    for provider, least in PRODUCTS_AT_LEAST.items():
+        products = [s for s in kb.services.values() if s.provider == provider and not s.is_feature]
+        assert len(products) >= least, provider
     assert len(kb.patterns) >= 50 and len(kb.blueprints) >= 15 and len(kb.needs) >= 35
+
+
+def test_every_terraform_type_has_one_owner(kb: KnowledgeBase) -> None:
+    """Reading existing Terraform needs one answer per resource type; flavours and siblings
+    claim resources of their owner's type through attribute rules (`iac.when`)."""
+    shared = {
+        resource_type: [s.id for s in owners]
+        for resource_type, owners in kb.services_by_terraform_type.items()
+        if len(owners) > 1
+    }
+    assert shared == {}
+
+
+GENERIC_TERRAFORM_TYPES = ("azapi_",)
+"""Types that can be any resource (azapi's `type` attribute names it): no owner, rules only."""
+
+
+def test_attribute_rules_refine_an_owned_or_generic_type(kb: KnowledgeBase) -> None:
+    owned = kb.services_by_terraform_type
+    for service in kb.services.values():
+        for rule in service.iac.when:
+            if rule.type.startswith(GENERIC_TERRAFORM_TYPES):
+                assert rule.type not in owned, rule.type
+                continue
+            assert rule.type in owned, (service.id, rule.type)
+            assert owned[rule.type][0].id != service.id, (service.id, rule.type)
+
+
+def test_features_belong_to_a_product_of_their_provider(kb: KnowledgeBase) -> None:
+    for service in kb.services.values():
+        if service.feature_of:
+            product = kb.services[service.feature_of]
+            assert product.provider == service.provider and not product.is_feature
 
 
 def test_blueprint_components_resolve_everywhere(kb: KnowledgeBase) -> None:
