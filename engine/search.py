@@ -333,3 +333,25 @@ def resolve_service(
     if len(matches) > 1 and targets:
         matches = [k for k in matches if provider_of(k) not in targets] or matches
     return Resolution(query, matches, found.how, found.suggestions)
+
+
+def find_records(
+    kb: KnowledgeBase, text: str, kind: str | None = None, limit: int = 20
+) -> list[Hit]:
+    """What a search box should answer: records the text *names* (id, name, alias, near miss:
+    `lamda` → Lambda) first, then full-text hits, each record once. Used by `archkb search` and
+    the TUI alike."""
+    if not text.strip() or not any(kb.counts().values()):
+        return []
+    resolution = resolve_name(kb, text, (kind,) if kind else None)
+    hits: list[Hit] = []
+    seen: set[str] = set()
+    for key in resolution.matches or resolution.suggestions:
+        record = kb.get(key)
+        seen.add(key)
+        hits.append(Hit(key, key.partition("/")[0], record.name, record.summary, float("-inf")))
+    for hit in search_text(kb, text, kind, limit):
+        if hit.key not in seen:
+            seen.add(hit.key)
+            hits.append(hit)
+    return hits[:limit]

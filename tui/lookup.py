@@ -1,4 +1,5 @@
-"""Search glue for the TUI: name resolution first, then the FTS5 store, as one ranked list."""
+"""Search glue for the TUI: the engine's search (names first, then full text) as rows, and
+record links in pages."""
 
 from __future__ import annotations
 
@@ -24,28 +25,10 @@ class Found:
 
 
 def find_records(kb: KnowledgeBase, text: str, limit: int = 30) -> list[Found]:
-    """Records matching `text`: exact/alias/fuzzy name matches first, then full-text hits."""
-    from archkb.engine.search import resolve_name, search_text
+    """Records matching `text`: name matches first, then full-text hits (the CLI's search)."""
+    from archkb.engine.search import find_records as find
 
-    if not text.strip() or not any(kb.counts().values()):
-        return []
-    keys: list[str] = []
-    resolution = resolve_name(kb, text)
-    keys += resolution.matches or resolution.suggestions
-    found = [_found(kb, key) for key in keys]
-    for hit in search_text(kb, text, limit=limit):
-        if hit.key not in keys:
-            keys.append(hit.key)
-            found.append(Found(hit.key, hit.kind, hit.name, hit.summary))
-    return [f for f in found if f is not None][:limit]
-
-
-def _found(kb: KnowledgeBase, key: str) -> Found | None:
-    try:
-        record = kb.get(key)
-    except KeyError:
-        return None
-    return Found(key, key.partition("/")[0], record.name, record.summary)
+    return [Found(h.key, h.kind, h.name, h.summary) for h in find(kb, text, limit=limit)]
 
 
 def record_links(markdown: str) -> list[tuple[str, str]]:

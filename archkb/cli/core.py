@@ -227,15 +227,18 @@ def show_command(ctx: click.Context, query: str, as_json: bool) -> None:
 def search_command(
     ctx: click.Context, text: str, kind: str | None, limit: int, as_json: bool
 ) -> None:
-    """Full-text search over names, aliases and summaries (ranked; word prefixes match).
+    """Search records: what the text names first (ids, names, aliases, near misses such as
+    "lamda"), then full-text hits over names, aliases and summaries (ranked; word prefixes
+    match).
 
     \b
-    Example:
+    Examples:
       archkb search queue --kind service
+      archkb search lamda
     """
-    from archkb.engine.search import search_text
+    from archkb.engine.search import find_records
 
-    hits = search_text(app(ctx).kb(), text, kind, limit)
+    hits = find_records(app(ctx).kb(), text, kind, limit)
     if as_json:
         print_json(
             [{"key": h.key, "kind": h.kind, "name": h.name, "summary": h.summary} for h in hits]

@@ -213,3 +213,19 @@ def test_show_with_an_empty_name_is_bad_input() -> None:
     for query in ("", "   "):
         result = run_cli("show", query)
         assert result.exit_code == 2 and "empty" in result.stderr
+
+
+def test_search_tries_names_first_like_the_tui() -> None:
+    """`lamda` has no full-text hit, but names Lambda; the TUI and the CLI answer alike."""
+    from archkb.engine.search import find_records, search_text
+    from archkb.engine.store import load_knowledge_base
+    from archkb.tui.lookup import find_records as tui_find
+
+    kb = load_knowledge_base()[0]
+    assert search_text(kb, "lamda") == []
+    result = run_cli("search", "lamda", "--json")
+    keys = [hit["key"] for hit in json.loads(result.stdout)]
+    assert keys[0] == "service/aws-lambda"
+    assert [f.key for f in tui_find(kb, "lamda")] == [
+        h.key for h in find_records(kb, "lamda", limit=30)
+    ]
