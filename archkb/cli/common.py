@@ -13,6 +13,7 @@ import click
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from archkb.engine.kb import KnowledgeBase
 
@@ -113,10 +114,22 @@ def console() -> Console:
     from rich.console import Console
 
     out = Console(highlight=False)
-    if not out.is_terminal:  # piped: lines are not re-wrapped, tables get their natural width
-        out.soft_wrap = True
-        out.width = PIPED_WIDTH
+    out.soft_wrap = not out.is_terminal  # piped: lines are not re-wrapped
     return out
+
+
+def print_table(table: Table) -> None:
+    """Print a rich table; piped, at its natural width (up to PIPED_WIDTH) instead of squeezed
+    into 80 columns, so cells are neither cut short nor broken mid-word."""
+    out = console()
+    if out.is_terminal:
+        out.print(table)
+        return
+    from rich.measure import Measurement
+
+    natural = Measurement.get(out, out.options.update_width(PIPED_WIDTH), table).maximum
+    out.width = min(max(natural, out.width), PIPED_WIDTH)  # this console prints only the table
+    out.print(table)
 
 
 def split_csv(value: str | None) -> list[str]:

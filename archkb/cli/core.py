@@ -17,6 +17,7 @@ from .common import (
     format_option,
     json_option,
     print_json,
+    print_table,
 )
 
 KIND_CHOICE = click.Choice(KINDS)
@@ -59,13 +60,12 @@ def stats_command(ctx: click.Context, as_json: bool) -> None:
         return
     from rich.table import Table
 
-    out = console()
     table = Table(title="Records per kind")
     table.add_column("kind")
     table.add_column("count", justify="right")
     for kind, count in stats["counts"].items():
         table.add_row(kind, str(count))
-    out.print(table)
+    print_table(table)
     table = Table(title="Per provider")
     columns = (
         "provider",
@@ -90,7 +90,7 @@ def stats_command(ctx: click.Context, as_json: bool) -> None:
             str(row["no_equivalent"]),
             str(row["availability_checked"]),
         )
-    out.print(table)
+    print_table(table)
 
 
 @click.command("list")
@@ -135,7 +135,7 @@ def list_command(
     table.add_column("summary", overflow="fold", max_width=70)
     for record in rows:
         table.add_row(record.id, record.name, record.summary)
-    console().print(table)
+    print_table(table)
 
 
 def _category_of(kb: Any, record: Any) -> str | None:
@@ -254,7 +254,7 @@ def search_command(
     table.add_column("summary", overflow="fold", max_width=60)
     for hit in hits:
         table.add_row(hit.key, hit.name, hit.summary)
-    console().print(table)
+    print_table(table)
 
 
 @click.group("graph")

@@ -7,7 +7,7 @@ import io
 import sys
 from collections.abc import Sequence
 
-from .common import console, print_json
+from .common import print_json, print_table
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -43,4 +43,4 @@ def emit_rows(
             table.add_column(header, overflow="fold")
         for row in rows:
             table.add_row(*row)
-        console().print(table)
+        print_table(table)
