@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,27 +39,57 @@ def is_available(service: Service, region: Region) -> bool:
 
 
 def choose_regions(
-    kb: KnowledgeBase, provider: str, jurisdiction: str | None, secondary: bool
+    kb: KnowledgeBase,
+    provider: str,
+    jurisdiction: str | None,
+    secondary: bool,
+    country: str | None = None,
 ) -> list[Region] | str:
     """The primary region (the provider's default for the jurisdiction) and, when asked, a
-    second region in the same jurisdiction but another city. Returns a reason string when the
-    provider cannot satisfy the request."""
+    second region in the same jurisdiction but another city; with `country` (an ISO code), only
+    regions in that country count. Returns a reason string when the provider cannot satisfy the
+    request."""
     memo = _memo(kb, "resolve:regions")
-    cached: list[Region] | str | None = memo.get((provider, jurisdiction, secondary))
+    key = (provider, jurisdiction, secondary, country)
+    cached: list[Region] | str | None = memo.get(key)
     if cached is None:
-        cached = memo[provider, jurisdiction, secondary] = _choose_regions(
-            kb, provider, jurisdiction, secondary
-        )
+        cached = memo[key] = _choose_regions(kb, provider, jurisdiction, secondary, country)
     return cached if isinstance(cached, str) else list(cached)
 
 
+def regions_inside(
+    kb: KnowledgeBase, provider: str, jurisdiction: str | None, country: str | None = None
+) -> list[Region]:
+    """The provider's regions inside the jurisdiction (and country, when given), by code."""
+    inside = kb.regions_in(provider, jurisdiction or FALLBACK_JURISDICTION)
+    return [r for r in inside if r.country == country] if country else inside
+
+
 def _choose_regions(
-    kb: KnowledgeBase, provider: str, jurisdiction: str | None, secondary: bool
+    kb: KnowledgeBase,
+    provider: str,
+    jurisdiction: str | None,
+    secondary: bool,
+    country: str | None = None,
 ) -> list[Region] | str:
     wanted = jurisdiction or FALLBACK_JURISDICTION
-    inside = kb.regions_in(provider, wanted)
+    inside = regions_inside(kb, provider, jurisdiction, country)
     if not inside:
-        return f"{provider} has no region in {wanted}"
+        return f"{provider} has no region in {country or wanted}"
+    if country:
+        # The jurisdiction's default or DR region first where it lies in the country; then
+        # regions open to every account; codes in natural order (europe-west3 before -west10).
+        juris = wanted
+        inside = sorted(
+            inside,
+            key=lambda r: (
+                juris not in r.default_for,
+                juris not in r.secondary_for,
+                r.opt_in,
+                [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", r.code)],
+            ),
+        )
+        wanted = country
     primary = next((r for r in inside if wanted in r.default_for), None)
     primary = primary or next((r for r in inside if not r.opt_in), inside[0])
     if not secondary:
@@ -115,13 +146,26 @@ def choose_service(
 
 
 def _choose_service(
-    kb: KnowledgeBase, provider: str, capability: str, regions: list[Region]
+    kb: KnowledgeBase,
+    provider: str,
+    capability: str,
+    regions: list[Region],
+    scopes: tuple[tuple[str, frozenset[str]], ...] = (),
 ) -> Service | str:
     candidates = _candidates(kb, provider, capability)
     if not candidates:
         gap = kb.capabilities[capability].no_equivalent.get(provider)
         note = f" ({gap.note})" if gap else ""
         return f"{provider} has no service for {capability}{note}"
+    for need_id, in_scope in scopes:
+        kept = [s for s in candidates if s.id in in_scope]
+        if not kept:
+            names = ", ".join(s.name for s in candidates)
+            return (
+                f"{need_id}: {provider}'s list of services in scope for {need_id} has no "
+                f"service for {capability} ({names} not on it)"
+            )
+        candidates = kept
     for service in candidates:
         if all(is_available(service, region) for region in regions):
             return service
@@ -148,10 +192,12 @@ def plan_architecture(
     """Choose regions and services for `blueprint` on `provider`, or say why it cannot run there."""
     jurisdiction = needs.jurisdiction if needs else None
     secondary = needs.secondary_region if needs else False
-    regions = choose_regions(kb, provider, jurisdiction, secondary)
+    country = needs.country if needs else None
+    regions = choose_regions(kb, provider, jurisdiction, secondary, country)
     if isinstance(regions, str):
         return regions
-    notes: list[str] = []
+    notes: list[str] = list(needs.provider_notes(provider)) if needs else []
+    scopes = needs.scope_for(provider) if needs else ()
     if jurisdiction is None:
         notes.append(
             f"No residency need given: regions come from {FALLBACK_JURISDICTION}; "
@@ -167,15 +213,40 @@ def plan_architecture(
     picks: list[tuple[str, str, str, str | None, bool, Service]] = []
     memo = _memo(kb, "resolve:service")  # choose_service's memo, inlined: this loop is hot
     region_ids = tuple(r.id for r in regions)
+    scope_key = tuple(need for need, _ in scopes)
     for role, capability_id, tier, label, control in wanted:
-        key = (provider, capability_id, region_ids)
+        key = (provider, capability_id, region_ids, scope_key)
         choice: Service | str | None = memo.get(key)
         if choice is None:
-            choice = memo[key] = _choose_service(kb, provider, capability_id, regions)
+            choice = memo[key] = _choose_service(kb, provider, capability_id, regions, scopes)
         if isinstance(choice, str):
             return choice
         picks.append((role, capability_id, tier, label, control, choice))
+        usual = _candidates(kb, provider, capability_id)[0]
+        if choice.id != usual.id:
+            notes.append(_substitution_note(kb, role, usual, choice, regions, scopes))
     return ResolutionPlan(regions, picks, notes)
+
+
+def _substitution_note(
+    kb: KnowledgeBase,
+    role: str,
+    usual: Service,
+    choice: Service,
+    regions: list[Region],
+    scopes: tuple[tuple[str, frozenset[str]], ...],
+) -> str:
+    """Say why `choice` stands in for the usual service, so a swap is never silent."""
+    out_of = [need for need, services in scopes if usual.id not in services]
+    if out_of:
+        why = f"is not in {kb.providers[usual.provider].short_name}'s {' and '.join(out_of)} scope"
+    else:
+        missing = [r.code for r in regions if not is_available(usual, r)]
+        why = f"is not offered in {', '.join(missing)}"
+    return (
+        f"Substitution: {role} uses {choice.name} because {usual.name} {why}; the blueprint's "
+        "quality ratings (cost, operations) assume the usual service, so check them."
+    )
 
 
 def resolve_architecture(
@@ -239,7 +310,8 @@ def build_architecture(
             for i, r in enumerate(regions)
         ],
         allowed_regions=[
-            r.code for r in kb.regions_in(provider, jurisdiction or FALLBACK_JURISDICTION)
+            r.code
+            for r in regions_inside(kb, provider, jurisdiction, needs.country if needs else None)
         ],
         components=components,
         flows=[
