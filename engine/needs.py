@@ -143,9 +143,9 @@ def _check_clashes(needs: list[Need]) -> None:
     for first, second in itertools.pairwise(countries):
         if first.effects.country != second.effects.country:
             raise NeedsError(
-                f"needs {first.id!r} and {second.id!r} clash: data cannot stay only in "
-                f"{first.name.removesuffix(' data residency')} and only in "
-                f"{second.name.removesuffix(' data residency')} at once"
+                f"needs {first.id!r} and {second.id!r} clash: {first.name} and "
+                f"{second.name} cannot both hold (regions only in {first.effects.country} and only "
+                f"in {second.effects.country})"
             )
     providers = [n for n in needs if n.effects.providers]
     allowed: set[str] | None = None

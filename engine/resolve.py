@@ -65,6 +65,16 @@ def regions_inside(
     return [r for r in inside if r.country == country] if country else inside
 
 
+_COUNTRY_NAMES = {
+    "AT": "Austria", "BE": "Belgium", "DE": "Germany", "ES": "Spain", "FI": "Finland",
+    "FR": "France", "IE": "Ireland", "IT": "Italy", "NL": "the Netherlands", "NO": "Norway",
+    "PL": "Poland", "SE": "Sweden", "JP": "Japan", "AU": "Australia", "IN": "India",
+    "KR": "South Korea", "SG": "Singapore", "NZ": "New Zealand", "ZA": "South Africa",
+    "AE": "the United Arab Emirates", "MX": "Mexico",
+}  # fmt: skip
+"""Names for the reasons a provider is dropped (regions carry only the ISO code)."""
+
+
 def _choose_regions(
     kb: KnowledgeBase,
     provider: str,
@@ -75,7 +85,8 @@ def _choose_regions(
     wanted = jurisdiction or FALLBACK_JURISDICTION
     inside = regions_inside(kb, provider, jurisdiction, country)
     if not inside:
-        return f"{provider} has no region in {country or wanted}"
+        where = f"{country} ({_COUNTRY_NAMES.get(country, country)})" if country else wanted
+        return f"{provider} has no region in {where}"
     if country:
         # The jurisdiction's default or DR region first where it lies in the country; then
         # regions open to every account; codes in natural order (europe-west3 before -west10).
