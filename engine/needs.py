@@ -206,7 +206,7 @@ def _combine(needs: list[Need]) -> ParsedNeeds:
         weight_sources=sources,
         secondary_region=any(n.effects.secondary_region for n in needs),
         scopes=tuple(
-            (n.id, provider, frozenset(scope.services))
+            (n.id, provider, frozenset([*scope.services, *scope.exempt]))
             for n in needs
             for provider, scope in sorted(n.effects.in_scope.items())
         ),

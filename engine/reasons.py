@@ -120,7 +120,7 @@ def _capability(
         if comp.role == component.role
     ]
     capability = kb.capabilities[component.capability].name
-    return f"its {component.role} component is {_article(capability)} {capability.lower()} ({', '.join(services)})"
+    return f"its {component.role} component provides {capability} ({', '.join(services)})"
 
 
 def _controls(kb: KnowledgeBase, need: Need, architectures: dict[str, ResolvedArchitecture]) -> str:
@@ -160,7 +160,3 @@ def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _article(noun: str) -> str:
-    return "an" if noun[:1].lower() in "aeiou" else "a"

@@ -169,11 +169,13 @@ def _choose_service(
         note = f" ({gap.note})" if gap else ""
         return f"{provider} has no service for {capability}{note}"
     for need_id, in_scope in scopes:
-        kept = [s for s in candidates if s.id in in_scope]
+        # A feature (security groups, RDS for PostgreSQL) is covered when its product is.
+        kept = [s for s in candidates if s.id in in_scope or s.feature_of in in_scope]
         if not kept:
             names = ", ".join(s.name for s in candidates)
+            who = kb.providers[provider].short_name
             return (
-                f"{need_id}: {provider}'s list of services in scope for {need_id} has no "
+                f"{need_id}: {who}'s list of services in scope for {need_id} has no "
                 f"service for {capability} ({names} not on it)"
             )
         candidates = kept
@@ -248,9 +250,14 @@ def _substitution_note(
     scopes: tuple[tuple[str, frozenset[str]], ...],
 ) -> str:
     """Say why `choice` stands in for the usual service, so a swap is never silent."""
-    out_of = [need for need, services in scopes if usual.id not in services]
+    out_of = [
+        need
+        for need, services in scopes
+        if usual.id not in services and usual.feature_of not in services
+    ]
     if out_of:
-        why = f"is not in {kb.providers[usual.provider].short_name}'s {' and '.join(out_of)} scope"
+        who = kb.providers[usual.provider].short_name
+        why = f"is not on {who}'s list of services in scope for {' and '.join(out_of)}"
     else:
         missing = [r.code for r in regions if not is_available(usual, r)]
         why = f"is not offered in {', '.join(missing)}"

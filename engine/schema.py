@@ -411,6 +411,9 @@ class ServiceScope(BaseModel):
     source: SourceUrl
     """The provider's own list of services in scope."""
     checked: dt.date
+    exempt: list[Slug] = []
+    """Services the list leaves out because they hold no regulated data (access policies), which
+    a design under the need may still use; say why in `note`."""
     note: Text | None = None
 
 
