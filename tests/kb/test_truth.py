@@ -158,7 +158,7 @@ def test_breadth(kb: KnowledgeBase) -> None:
     assert len({c.category for c in kb.capabilities.values()}) >= 15
     for provider in kb.providers:
         assert sum(1 for s in kb.services.values() if s.provider == provider) >= 60
-    assert len(kb.patterns) >= 50 and len(kb.blueprints) >= 15 and len(kb.needs) >= 35
+    assert len(kb.patterns) >= 90 and len(kb.blueprints) >= 15 and len(kb.needs) >= 60
 
 
 def test_blueprint_components_resolve_everywhere(kb: KnowledgeBase) -> None:
