@@ -22,7 +22,7 @@ from .results import (
     WhyNot,
 )
 from .results import ScoreTerm as ScoreTermResult
-from .schema import Blueprint, NeedKind
+from .schema import Blueprint, NeedKind, Quality
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -161,8 +161,14 @@ def _qualify(
         terms = score_terms(kb, blueprint, needs)
         found.append(_Candidate(round(sum(t.value for t in terms), 2), blueprint, terms, plans))
     if not unranked:
-        found.sort(key=lambda c: (-c.score, c.blueprint.id))
+        found.sort(key=lambda c: _order(c.score, c.blueprint))
     return found, excluded
+
+
+def _order(score: float, blueprint: Blueprint) -> tuple[float, int, int, str]:
+    """Rank order: higher score; on equal scores the cheaper design (it brings nothing costly the
+    needs did not ask for, such as a standby region), then the simpler one, then by id."""
+    return (-score, -blueprint.quality[Quality.cost], len(blueprint.components), blueprint.id)
 
 
 def recommend(
@@ -323,7 +329,7 @@ def _winner(
     kb: KnowledgeBase, needs: ParsedNeeds, ranked: list[_Candidate], allowed: list[str]
 ) -> str | None:
     """The blueprint that would be first under `needs`, among the current candidates."""
-    best: tuple[float, str] | None = None
+    best: tuple[float, int, int, str] | None = None
     for candidate in ranked:
         blueprint = candidate.blueprint
         if blueprint_failures(kb, blueprint, needs):
@@ -333,9 +339,10 @@ def _winner(
         ):
             continue
         score = round(sum(t.value for t in score_terms(kb, blueprint, needs)), 2)
-        if best is None or (-score, blueprint.id) < (-best[0], best[1]):
-            best = (score, blueprint.id)
-    return best[1] if best else None
+        key = _order(score, blueprint)
+        if best is None or key < best:
+            best = key
+    return best[3] if best else None
 
 
 def _build_all(
