@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .schema import Blueprint, Need, NeedKind, Quality
+from .schema import Blueprint, Need, NeedKind, Quality, Trait
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -34,6 +34,18 @@ _LEVELS: dict[Quality, tuple[str, tuple[str, str, str, str, str]]] = {
     Quality.portability: ("portability", ("low", "below average", "average", "high", "very high")),
 }
 """Quality → how to say it, and the word for ratings 1…5 (5 is best for the user)."""
+
+
+_TRAIT_WORDS: dict[Trait, str] = {
+    Trait.serverless: "serverless",
+    Trait.vm: "VM-based",
+    Trait.container: "containerised",
+    Trait.kubernetes: "on Kubernetes",
+    Trait.managed: "a managed service",
+    Trait.compute: "compute",
+    Trait.data: "a data service",
+    Trait.network: "a network service",
+}
 
 
 def quality_phrase(quality: Quality, rating: int) -> str:
@@ -69,11 +81,9 @@ def _reason(
     for trait in effects.compute_traits:
         roles = [c.role for c in blueprint.components if kb.is_compute(c.capability)]
         if roles:
-            parts.append(f"everything that runs code ({', '.join(roles)}) is {trait.value}")
+            parts.append(f"everything that runs code ({', '.join(roles)}) is {_TRAIT_WORDS[trait]}")
         else:
-            parts.append(
-                f"it runs no code of its own, so there is nothing that is not {trait.value}"
-            )
+            parts.append(f"it runs no code of its own, so nothing in it needs to be {trait.value}")
     if effects.any_capability:
         parts.append(_capability(kb, blueprint, effects.any_capability, architectures))
     if effects.any_pattern:
