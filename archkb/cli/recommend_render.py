@@ -91,7 +91,7 @@ def _render_one(
     ]
     lines += [
         f"archkb export iac --blueprint {rec.blueprint} --needs {needs} --provider {p} "
-        f"--tool terraform -o infra/{p}/"
+        f"--tool terraform -o infra-{p}/"
         for p in providers
     ]
     out.print("[dim]  next: " + "\n        ".join(lines) + "[/]\n")

@@ -192,3 +192,14 @@ def test_adr_is_valid_markdown_in_madr_layout(tmp_path: Path) -> None:
         "--date", "2026-01-15",
     )  # fmt: skip
     assert again.read_text() == text  # deterministic
+
+
+def test_next_iac_command_runs(tmp_path: Path) -> None:
+    out = run_cli("recommend", "--needs", "serverless,ch", "--provider", "gcp", "--top", "1").stdout
+    flat = " ".join(out.split())
+    command = flat[flat.index("archkb export iac") : flat.index("infra-gcp/") + len("infra-gcp/")]
+    args = command.split()[1:]
+    args[args.index("-o") + 1] = str(tmp_path / "infra-gcp")
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "infra-gcp" / "README.md").exists()
