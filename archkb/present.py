@@ -269,6 +269,20 @@ def _need(kb: KnowledgeBase, n: Any) -> list[str]:
         out.append("- Weights: " + ", ".join(f"{q.value} ×{w:g}" for q, w in e.weights.items()))
     if e.secondary_region:
         out.append("- Adds a second region in the same jurisdiction")
+    if e.country:
+        out.append(f"- Country: every region in {e.country} (the regions' country code)")
+    out += [f"- On {link(kb, 'provider/' + p)}: {text}" for p, text in e.provider_notes.items()]
+    for provider, scope in e.in_scope.items():
+        out += [
+            "",
+            f"## Services in scope on {link(kb, 'provider/' + provider)}",
+            "",
+            f"{len(scope.services)} services, list of {scope.checked}: <{scope.source}>. {scope.note}",
+            "",
+            _links(kb, "service", scope.services),
+        ]
+        if scope.exempt:
+            out += ["", f"Allowed without being listed: {_links(kb, 'service', scope.exempt)}"]
     return out
 
 

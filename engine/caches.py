@@ -14,16 +14,16 @@ if TYPE_CHECKING:
     from .schema import Region, Service
     from .search import NameIndex
 
-RegionKey = tuple[str, "str | None", bool]
-"""(provider, jurisdiction, with a secondary region)"""
-ServiceChoiceKey = tuple[str, str, tuple[str, ...]]
-"""(provider, capability, region ids)"""
+RegionKey = tuple[str, "str | None", bool, "str | None"]
+"""(provider, jurisdiction, with a secondary region, country)"""
+ServiceChoiceKey = tuple[str, str, tuple[str, ...], tuple[str, ...]]
+"""(provider, capability, region ids, compliance needs whose scope lists apply)"""
 
 
 @dataclass
 class KbCaches:
     regions: dict[RegionKey, list[Region] | str] = field(default_factory=dict)
-    """Region choice per (provider, jurisdiction, secondary): the regions or why there are none."""
+    """Region choice per RegionKey: the regions, or why there are none."""
     candidates: dict[tuple[str, str], list[Service]] = field(default_factory=dict)
     """(provider, capability) → the services a design may use, best first."""
     service_choice: dict[ServiceChoiceKey, Service | str] = field(default_factory=dict)

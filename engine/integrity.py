@@ -137,6 +137,12 @@ class _Checker:
         self.ref("capability", e.controls, "effects.controls")
         self.ref("pattern", e.any_pattern, "effects.any_pattern")
         self.ref("need", r.conflicts_with, "conflicts_with")
+        for provider, scope in e.in_scope.items():
+            self.ref("provider", provider, f"effects.in_scope.{provider}")
+            self.service_of(
+                provider, [*scope.services, *scope.exempt], f"effects.in_scope.{provider}"
+            )
+        self.ref("provider", list(e.provider_notes), "effects.provider_notes")
 
 
 def check_references(records: Sequence[LoadedRecord]) -> list[KbProblem]:

@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from .kb import KnowledgeBase
 
 
+WORKLOAD_KINDS = frozenset({NeedKind.capability, NeedKind.quality})
+"""Need kinds that say what the workload is or what matters most; the others only constrain."""
+
+
 class NeedsError(ValueError):
     """Needs the user must fix: unknown, empty or contradictory. `str()` is the message."""
 
@@ -24,6 +28,8 @@ class ParsedNeeds:
 
     needs: tuple[Need, ...]
     jurisdiction: str | None = None
+    country: str | None = None
+    """ISO code of the country regions must be in (a country residency need), or None."""
     providers: frozenset[str] | None = None
     compute_traits: frozenset[Trait] = frozenset()
     capability_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -34,15 +40,36 @@ class ParsedNeeds:
     weights: dict[Quality, float] = field(default_factory=dict)
     weight_sources: dict[Quality, tuple[str, ...]] = field(default_factory=dict)
     secondary_region: bool = False
+    scopes: tuple[tuple[str, str, frozenset[str]], ...] = ()
+    """(need id, provider, services in scope) for compliance needs with a service scope."""
 
     @property
     def ids(self) -> list[str]:
         return [n.id for n in self.needs]
 
+    @property
+    def constraint_only(self) -> bool:
+        """True when no need describes the workload or weighs a quality (only residency,
+        compliance, security or provider needs): then nothing ranks one blueprint over another."""
+        return not any(n.need_kind in WORKLOAD_KINDS for n in self.needs)
+
+    def scope_for(self, provider: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        """(need id, services in scope) of every scoped need that covers `provider`."""
+        return tuple((need, services) for need, p, services in self.scopes if p == provider)
+
+    def provider_notes(self, provider: str) -> list[str]:
+        """What the needs say about `provider` (sovereign-cloud offerings and the like)."""
+        return [
+            f"{n.id}: {n.effects.provider_notes[provider]}"
+            for n in self.needs
+            if provider in n.effects.provider_notes
+        ]
+
     def constraints(self) -> dict[str, object]:
         """A JSON-friendly summary of the constraints."""
         return {
             "jurisdiction": self.jurisdiction,
+            "country": self.country,
             "providers": sorted(self.providers) if self.providers else None,
             "compute_traits": sorted(t.value for t in self.compute_traits),
             "any_capability": {need: list(caps) for need, caps in self.capability_groups},
@@ -52,6 +79,10 @@ class ParsedNeeds:
                 q.value: w for q, w in sorted(self.weights.items(), key=lambda i: i[0].value)
             },
             "secondary_region": self.secondary_region,
+            "in_scope": {
+                need: sorted({p for n, p, _ in self.scopes if n == need})
+                for need in dict.fromkeys(n for n, _, _ in self.scopes)
+            },
         }
 
 
@@ -108,6 +139,14 @@ def _check_clashes(needs: list[Need]) -> None:
                 f"needs {first.id!r} and {second.id!r} clash: data cannot stay only in "
                 f"{first.effects.jurisdiction} and only in {second.effects.jurisdiction} at once"
             )
+    countries = [n for n in needs if n.effects.country]
+    for first, second in itertools.pairwise(countries):
+        if first.effects.country != second.effects.country:
+            raise NeedsError(
+                f"needs {first.id!r} and {second.id!r} clash: {first.name} and "
+                f"{second.name} cannot both hold (regions only in {first.effects.country} and only "
+                f"in {second.effects.country})"
+            )
     providers = [n for n in needs if n.effects.providers]
     allowed: set[str] | None = None
     for need in providers:
@@ -133,6 +172,7 @@ def _check_clashes(needs: list[Need]) -> None:
 
 def _combine(needs: list[Need]) -> ParsedNeeds:
     jurisdiction = next((n.effects.jurisdiction for n in needs if n.effects.jurisdiction), None)
+    country = next((n.effects.country for n in needs if n.effects.country), None)
     providers: frozenset[str] | None = None
     for need in needs:
         if need.effects.providers:
@@ -152,6 +192,7 @@ def _combine(needs: list[Need]) -> ParsedNeeds:
     return ParsedNeeds(
         needs=tuple(needs),
         jurisdiction=jurisdiction,
+        country=country,
         providers=providers,
         compute_traits=frozenset(t for n in needs for t in n.effects.compute_traits),
         capability_groups=tuple(
@@ -164,6 +205,11 @@ def _combine(needs: list[Need]) -> ParsedNeeds:
         weights=weights,
         weight_sources=sources,
         secondary_region=any(n.effects.secondary_region for n in needs),
+        scopes=tuple(
+            (n.id, provider, frozenset([*scope.services, *scope.exempt]))
+            for n in needs
+            for provider, scope in sorted(n.effects.in_scope.items())
+        ),
     )
 
 

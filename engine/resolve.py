@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,27 +32,68 @@ def is_available(service: Service, region: Region) -> bool:
 
 
 def choose_regions(
-    kb: KnowledgeBase, provider: str, jurisdiction: str | None, secondary: bool
+    kb: KnowledgeBase,
+    provider: str,
+    jurisdiction: str | None,
+    secondary: bool,
+    country: str | None = None,
 ) -> list[Region] | str:
     """The primary region (the provider's default for the jurisdiction) and, when asked, a
-    second region in the same jurisdiction but another city. Returns a reason string when the
-    provider cannot satisfy the request."""
+    second region in the same jurisdiction but another city; with `country` (an ISO code), only
+    regions in that country count. Returns a reason string when the provider cannot satisfy the
+    request."""
     memo = kb.caches.regions
-    cached = memo.get((provider, jurisdiction, secondary))
+    key = (provider, jurisdiction, secondary, country)
+    cached = memo.get(key)
     if cached is None:
-        cached = memo[provider, jurisdiction, secondary] = _choose_regions(
-            kb, provider, jurisdiction, secondary
-        )
+        cached = memo[key] = _choose_regions(kb, provider, jurisdiction, secondary, country)
     return cached if isinstance(cached, str) else list(cached)
 
 
+def regions_inside(
+    kb: KnowledgeBase, provider: str, jurisdiction: str | None, country: str | None = None
+) -> list[Region]:
+    """The provider's regions inside the jurisdiction (and country, when given), by code."""
+    inside = kb.regions_in(provider, jurisdiction or FALLBACK_JURISDICTION)
+    return [r for r in inside if r.country == country] if country else inside
+
+
+_COUNTRY_NAMES = {
+    "AT": "Austria", "BE": "Belgium", "DE": "Germany", "ES": "Spain", "FI": "Finland",
+    "FR": "France", "IE": "Ireland", "IT": "Italy", "NL": "the Netherlands", "NO": "Norway",
+    "PL": "Poland", "SE": "Sweden", "JP": "Japan", "AU": "Australia", "IN": "India",
+    "KR": "South Korea", "SG": "Singapore", "NZ": "New Zealand", "ZA": "South Africa",
+    "AE": "the United Arab Emirates", "MX": "Mexico",
+}  # fmt: skip
+"""Names for the reasons a provider is dropped (regions carry only the ISO code)."""
+
+
 def _choose_regions(
-    kb: KnowledgeBase, provider: str, jurisdiction: str | None, secondary: bool
+    kb: KnowledgeBase,
+    provider: str,
+    jurisdiction: str | None,
+    secondary: bool,
+    country: str | None = None,
 ) -> list[Region] | str:
     wanted = jurisdiction or FALLBACK_JURISDICTION
-    inside = kb.regions_in(provider, wanted)
+    inside = regions_inside(kb, provider, jurisdiction, country)
     if not inside:
-        return f"{provider} has no region in {wanted}"
+        where = f"{country} ({_COUNTRY_NAMES.get(country, country)})" if country else wanted
+        return f"{provider} has no region in {where}"
+    if country:
+        # The jurisdiction's default or DR region first where it lies in the country; then
+        # regions open to every account; codes in natural order (europe-west3 before -west10).
+        juris = wanted
+        inside = sorted(
+            inside,
+            key=lambda r: (
+                juris not in r.default_for,
+                juris not in r.secondary_for,
+                r.opt_in,
+                [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", r.code)],
+            ),
+        )
+        wanted = country
     primary = next((r for r in inside if wanted in r.default_for), None)
     primary = primary or next((r for r in inside if not r.opt_in), inside[0])
     if not secondary:
@@ -101,7 +143,7 @@ def choose_service(
     every blueprint that has a component of that capability.
     """
     memo = kb.caches.service_choice
-    key = (provider, capability, tuple(r.id for r in regions))
+    key = (provider, capability, tuple(r.id for r in regions), ())
     choice = memo.get(key)
     if choice is None:
         choice = memo[key] = _choose_service(kb, provider, capability, regions)
@@ -109,13 +151,28 @@ def choose_service(
 
 
 def _choose_service(
-    kb: KnowledgeBase, provider: str, capability: str, regions: list[Region]
+    kb: KnowledgeBase,
+    provider: str,
+    capability: str,
+    regions: list[Region],
+    scopes: tuple[tuple[str, frozenset[str]], ...] = (),
 ) -> Service | str:
     candidates = _candidates(kb, provider, capability)
     if not candidates:
         gap = kb.capabilities[capability].no_equivalent.get(provider)
         note = f" ({gap.note})" if gap else ""
         return f"{provider} has no service for {capability}{note}"
+    for need_id, in_scope in scopes:
+        # A feature (security groups, RDS for PostgreSQL) is covered when its product is.
+        kept = [s for s in candidates if s.id in in_scope or s.feature_of in in_scope]
+        if not kept:
+            names = ", ".join(s.name for s in candidates)
+            who = kb.providers[provider].short_name
+            return (
+                f"{need_id}: {who}'s list of services in scope for {need_id} has no "
+                f"service for {capability} ({names} not on it)"
+            )
+        candidates = kept
     for service in candidates:
         if all(is_available(service, region) for region in regions):
             return service
@@ -142,10 +199,12 @@ def plan_architecture(
     """Choose regions and services for `blueprint` on `provider`, or say why it cannot run there."""
     jurisdiction = needs.jurisdiction if needs else None
     secondary = needs.secondary_region if needs else False
-    regions = choose_regions(kb, provider, jurisdiction, secondary)
+    country = needs.country if needs else None
+    regions = choose_regions(kb, provider, jurisdiction, secondary, country)
     if isinstance(regions, str):
         return regions
-    notes: list[str] = []
+    notes: list[str] = list(needs.provider_notes(provider)) if needs else []
+    scopes = needs.scope_for(provider) if needs else ()
     if jurisdiction is None:
         notes.append(
             f"No residency need given: regions come from {FALLBACK_JURISDICTION}; "
@@ -161,15 +220,45 @@ def plan_architecture(
     picks: list[tuple[str, str, str, str | None, bool, Service]] = []
     memo = kb.caches.service_choice  # choose_service's cache, inlined: this loop is hot
     region_ids = tuple(r.id for r in regions)
+    scope_key = tuple(need for need, _ in scopes)
     for role, capability_id, tier, label, control in wanted:
-        key = (provider, capability_id, region_ids)
+        key = (provider, capability_id, region_ids, scope_key)
         choice = memo.get(key)
         if choice is None:
-            choice = memo[key] = _choose_service(kb, provider, capability_id, regions)
+            choice = memo[key] = _choose_service(kb, provider, capability_id, regions, scopes)
         if isinstance(choice, str):
             return choice
         picks.append((role, capability_id, tier, label, control, choice))
+        usual = _candidates(kb, provider, capability_id)[0]
+        if choice.id != usual.id:
+            notes.append(_substitution_note(kb, role, usual, choice, regions, scopes))
     return ResolutionPlan(regions, picks, notes)
+
+
+def _substitution_note(
+    kb: KnowledgeBase,
+    role: str,
+    usual: Service,
+    choice: Service,
+    regions: list[Region],
+    scopes: tuple[tuple[str, frozenset[str]], ...],
+) -> str:
+    """Say why `choice` stands in for the usual service, so a swap is never silent."""
+    out_of = [
+        need
+        for need, services in scopes
+        if usual.id not in services and usual.feature_of not in services
+    ]
+    if out_of:
+        who = kb.providers[usual.provider].short_name
+        why = f"is not on {who}'s list of services in scope for {' and '.join(out_of)}"
+    else:
+        missing = [r.code for r in regions if not is_available(usual, r)]
+        why = f"is not offered in {', '.join(missing)}"
+    return (
+        f"Substitution: {role} uses {choice.name} because {usual.name} {why}; the blueprint's "
+        "quality ratings (cost, operations) assume the usual service, so check them."
+    )
 
 
 def resolve_architecture(
@@ -231,7 +320,8 @@ def build_architecture(
             for i, r in enumerate(regions)
         ],
         allowed_regions=[
-            r.code for r in kb.regions_in(provider, jurisdiction or FALLBACK_JURISDICTION)
+            r.code
+            for r in regions_inside(kb, provider, jurisdiction, needs.country if needs else None)
         ],
         components=components,
         flows=[

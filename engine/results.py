@@ -73,6 +73,13 @@ class Exclusion(_Result):
     reason: str
 
 
+class ScoreTerm(_Result):
+    """One term of a blueprint's score: its value and the sentence that explains it."""
+
+    value: float
+    sentence: str
+
+
 class Recommendation(_Result):
     rank: int
     blueprint: str
@@ -80,10 +87,16 @@ class Recommendation(_Result):
     summary: str
     score: float
     reasons: list[str]
-    """Every score term as a sentence, strongest first."""
+    """One plain sentence per need: what the design gives for it (in the order of the needs)."""
     tradeoffs: list[str]
     patterns: list[str]
     providers: dict[str, ResolvedArchitecture]
+    score_terms: list[ScoreTerm] = []
+    """Every score term, strongest first (what `--explain` shows)."""
+    dropped: dict[str, str] = {}
+    """Provider asked for → why this blueprint cannot run there."""
+    what_would_change: list[str] = []
+    """Which added need would put another option first (or this one, below #1)."""
 
 
 class RecommendationSet(_Result):
@@ -91,3 +104,24 @@ class RecommendationSet(_Result):
     constraints: dict[str, object]
     recommendations: list[Recommendation]
     excluded: list[Exclusion]
+    ranked: bool = True
+    """False when only constraint needs were given: the options are listed by id, unranked."""
+    qualifying: int = 0
+    """How many blueprints qualify (the recommendations may be fewer: `top`)."""
+    notice: str | None = None
+    """Something the reader must know about the whole answer (e.g. why it is unranked)."""
+    suggestions: list[str] = []
+    """Workload need ids that would narrow an unranked answer."""
+
+
+class WhyNot(_Result):
+    """Why a blueprint is or is not recommended: its rank when it qualifies, else the reasons."""
+
+    blueprint: str
+    needs: list[str]
+    rank: int | None
+    """Its place among the qualifying blueprints (1 = first), None when it does not qualify."""
+    qualifying: int
+    ranked: bool
+    qualifies_on: list[str]
+    reasons: list[Exclusion]

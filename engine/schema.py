@@ -402,11 +402,32 @@ class Tool(Record):
     """Patterns (practices) that apply to this tool, e.g. Terraform → module composition."""
 
 
+class ServiceScope(BaseModel):
+    """The services of one provider that a compliance programme covers (a BAA, an attestation)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    services: list[Slug] = Field(min_length=1)
+    """Service ids of that provider in scope; a design under the need may use only these."""
+    source: SourceUrl
+    """The provider's own list of services in scope."""
+    checked: dt.date
+    exempt: list[Slug] = []
+    """Services the list leaves out because they hold no regulated data (access policies), which
+    a design under the need may still use; say why in `note`."""
+    note: Text | None = None
+
+
 class NeedEffects(BaseModel):
     """What a need does to the recommendation: hard constraints and soft weights."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     jurisdiction: Slug | None = None
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+    """ISO 3166 code: regions must be in this country (inside `jurisdiction`)."""
+    in_scope: dict[Slug, ServiceScope] = {}
+    """Provider → the services its compliance programme covers (HIPAA BAA, PCI DSS)."""
+    provider_notes: dict[Slug, Text] = {}
+    """Provider → what to know under this need (sovereign-cloud offerings, partitions)."""
     providers: list[Slug] = []
     compute_traits: list[Trait] = []
     any_capability: list[Slug] = []
@@ -429,6 +450,8 @@ class Need(Record):
             raise ValueError("a residency need must name a jurisdiction in effects")
         if self.need_kind is NeedKind.provider and not e.providers:
             raise ValueError("a provider need must name providers in effects")
+        if e.country and not e.jurisdiction:
+            raise ValueError("a country need must also name the jurisdiction the country is in")
         return self
 
 

@@ -11,8 +11,9 @@ def render_adr(
     result: RecommendationSet,
     need_names: Mapping[str, str],
     pattern_sources: Mapping[str, Sequence[str]],
+    *,
+    date: str,
     provider: str | None = None,
-    date: str = "YYYY-MM-DD",
     rank: int = 1,
 ) -> str:
     """Markdown ADR: context and drivers (needs), options (ranked candidates), decision,
@@ -22,8 +23,8 @@ def render_adr(
         result: the recommendation set (the one ranked `rank` is the decision).
         need_names: need id → display name.
         pattern_sources: pattern id → source URLs (for "More Information").
+        date: the decision date (ISO `YYYY-MM-DD`); an input so the output stays reproducible.
         provider: the provider the decision is for (None: the first one resolved).
-        date: the decision date to print (kept as a placeholder by default for reproducibility).
         rank: the recommendation decided on (the others stay as considered options).
     """
     if not result.recommendations:
@@ -35,6 +36,7 @@ def render_adr(
     arch = chosen.providers[chosen_provider]
     regions = ", ".join(f"{r.code} ({r.city}, {r.role})" for r in arch.regions)
     needs = ", ".join(result.needs)
+    drivers = _join([f"{need_names.get(n, n)} (`{n}`)" for n in result.needs])
     lines = [
         "---",
         "status: proposed",
@@ -48,7 +50,7 @@ def render_adr(
         "",
         "## Context and Problem Statement",
         "",
-        f"We need an architecture that meets these needs: {needs}. "
+        f"We need an architecture for a workload with these needs: {drivers}. "
         "Which reference architecture, on which provider and in which region, fits best?",
         "",
         "## Decision Drivers",
@@ -57,12 +59,12 @@ def render_adr(
         "",
         "## Considered Options",
         "",
-        *[f"* {r.name} (`{r.blueprint}`), score {r.score:g}" for r in result.recommendations],
+        *[f"* {r.name} (`{r.blueprint}`)" for r in result.recommendations],
         "",
         "## Decision Outcome",
         "",
-        f'Chosen option: "{chosen.name}", on {arch.provider_name} in {regions}, because it '
-        f"ranks first for these needs: {'; '.join(chosen.reasons[:3])}",
+        f'Chosen option: "{chosen.name}", on {arch.provider_name} in {regions}, '
+        + _because(result, chosen.rank),
         "",
         "| role | capability | service |",
         "|---|---|---|",
@@ -70,8 +72,8 @@ def render_adr(
         "",
         "### Consequences",
         "",
-        *[f"* Bad, because {t[0].lower() + t[1:]}" for t in chosen.tradeoffs],
-        *[f"* Good, because {r[0].lower() + r[1:]}" for r in chosen.reasons[:3]],
+        *[f"* Good, because {_need_clause(r)}" for r in chosen.reasons],
+        *[_tradeoff(t) for t in chosen.tradeoffs],
         *[f"* Neutral: {n}" for n in arch.notes],
         "",
         "### Confirmation",
@@ -84,8 +86,17 @@ def render_adr(
     ]
     for rec in result.recommendations:
         lines += [f"### {rec.name}", "", rec.summary, ""]
-        lines += [f"* Good, because {r[0].lower() + r[1:]}" for r in rec.reasons]
-        lines += [f"* Bad, because {t[0].lower() + t[1:]}" for t in rec.tradeoffs]
+        lines += [f"* Good, because {_need_clause(r)}" for r in rec.reasons]
+        lines += [_tradeoff(t) for t in rec.tradeoffs]
+        if rec.dropped:
+            lines += [
+                f"* Bad, because it is not possible on {p}: {why}"
+                for p, why in sorted(rec.dropped.items())
+            ]
+        lines.append("")
+    if chosen.what_would_change:
+        lines += ["## What Would Change This Decision", ""]
+        lines += [f"* {w}" for w in chosen.what_would_change]
         lines.append("")
     lines += ["## More Information", ""]
     for pattern_id in chosen.patterns:
@@ -95,3 +106,46 @@ def render_adr(
         lines += ["", "Excluded candidates:", ""]
         lines += [f"* {e.blueprint} on {e.provider}: {e.reason}" for e in result.excluded[:20]]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _because(result: RecommendationSet, rank: int) -> str:
+    others = len(result.recommendations) - 1
+    if not result.ranked:
+        return (
+            "chosen by the team: every listed option meets the constraints, and no workload "
+            "need was given to rank them (archkb lists them by id)."
+        )
+    if rank == 1:
+        return (
+            f"because it fits these needs best of the {result.qualifying} designs that qualify "
+            f"({others} more are compared below); what it gives for each need is listed under "
+            "Consequences."
+        )
+    return (
+        f"although archkb ranks it #{rank} of {result.qualifying}; the team preferred it for "
+        "reasons to record here. What it gives for each need is listed under Consequences."
+    )
+
+
+def _tradeoff(line: str) -> str:
+    """'A at the cost of B.' → 'Bad, because b (in exchange for a).'; other lines are neutral."""
+    gain, sep, price = line.rstrip(".").partition(" at the cost of ")
+    if not sep:
+        return f"* Neutral, because {_lower_first(line)}"
+    return f"* Bad, because {price} (in exchange for {_lower_first(gain)})."
+
+
+def _need_clause(reason: str) -> str:
+    """'serverless: Everything runs…' → 'for `serverless`, everything runs…'."""
+    need, sep, text = reason.partition(": ")
+    if not sep:
+        return _lower_first(reason)
+    return f"for `{need}`, {_lower_first(text)}"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

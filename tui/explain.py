@@ -14,7 +14,7 @@ def recommendation_markdown(
     kb: KnowledgeBase, result: RecommendationSet, rec: Recommendation | None
 ) -> str:
     """One recommendation explained, then why the other candidates were left out."""
-    lines: list[str] = []
+    lines: list[str] = [f"> {result.notice}", ""] if result.notice else []
     if rec is not None:
         lines += [
             f"## #{rec.rank} [{rec.name}](archkb:blueprint/{rec.blueprint}) — score {rec.score:g}",
@@ -29,6 +29,12 @@ def recommendation_markdown(
             "### Trade-offs",
             *[f"- {t}" for t in rec.tradeoffs],
         ]
+        if rec.what_would_change:
+            lines += [
+                "",
+                "### What would change the answer",
+                *[f"- {w}" for w in rec.what_would_change],
+            ]
         notes = sorted({n for arch in rec.providers.values() for n in arch.notes})
         if notes:
             lines += ["", "### Notes", *[f"- {n}" for n in notes]]

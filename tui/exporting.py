@@ -6,6 +6,7 @@ atomic writer, so an export either lands complete or not at all.
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +108,7 @@ def _adr(kb: KnowledgeBase, request: ExportRequest) -> str:
         request.result,
         need_names={n.id: n.name for n in kb.needs.values()},
         pattern_sources={p.id: [str(s) for s in p.sources] for p in kb.patterns.values()},
+        date=datetime.date.today().isoformat(),
         provider=request.provider,
         rank=request.recommendation.rank,
     )

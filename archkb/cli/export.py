@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import click
@@ -55,9 +56,22 @@ def export_sqlite(ctx: click.Context, file: Path, force: bool) -> None:
     "-o", "--output", required=True, type=click.Path(path_type=Path), help="Markdown file to write."
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option(
+    "--date",
+    "decided",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The decision date to write [default: today].",
+)
 @click.pass_context
 def export_adr(
-    ctx: click.Context, needs: str, provider: str, top: int, rank: int, output: Path, force: bool
+    ctx: click.Context,
+    needs: str,
+    provider: str,
+    top: int,
+    rank: int,
+    output: Path,
+    force: bool,
+    decided: datetime.datetime | None,
 ) -> None:
     """Write a Markdown ADR (MADR layout) deciding on recommendation --rank (default: the top).
 
@@ -66,13 +80,17 @@ def export_adr(
       archkb export adr --needs serverless,eu --provider aws -o docs/adr/0001-architecture.md
       archkb export adr --needs serverless,eu --rank 2 -o docs/adr/0002-event-processing.md
     """
+    from archkb.engine.needs import NeedsError
     from archkb.engine.recommend import recommend
     from archkb.exports.adr import render_adr
 
     kb = app(ctx).kb()
     parsed = parse_or_fail(kb, needs)
     providers = provider_list(kb, provider, "--provider")
-    result = recommend(kb, parsed, providers, max(top, rank))
+    try:
+        result = recommend(kb, parsed, providers, max(top, rank))
+    except NeedsError as exc:
+        raise CliProblem(f"--needs: {exc}") from None
     if not result.recommendations:
         raise CliProblem(
             "no blueprint meets these needs; nothing to decide (see `archkb recommend --explain`)",
@@ -84,6 +102,7 @@ def export_adr(
         result,
         need_names={n.id: n.name for n in kb.needs.values()},
         pattern_sources={p.id: [str(s) for s in p.sources] for p in kb.patterns.values()},
+        date=(decided or datetime.datetime.now()).date().isoformat(),
         provider=providers[0] if len(providers) == 1 else None,
         rank=rank,
     )

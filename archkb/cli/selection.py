@@ -40,12 +40,16 @@ def select_architectures(
     if blueprint:
         return _blueprint_architectures(kb, blueprint, parsed, providers)
     assert parsed is not None
+    from archkb.engine.needs import NeedsError
     from archkb.engine.recommend import recommend
 
     wanted = rank or 1
     # Only the first `wanted` recommendations are needed; the count for the error message below
     # is exact whenever fewer than `wanted` qualify.
-    result = recommend(kb, parsed, providers, top=wanted)
+    try:
+        result = recommend(kb, parsed, providers, top=wanted)
+    except NeedsError as exc:
+        raise CliProblem(f"--needs: {exc}") from None
     where = ", ".join(providers)
     if not result.recommendations:
         raise CliProblem(

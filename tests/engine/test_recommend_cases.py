@@ -1,8 +1,11 @@
 """Table-driven recommendation scenarios: tests/cases/<name>/{needs.yaml, expected.yaml}.
 
 Adding a case needs no code. expected.yaml keys (all optional):
-top, includes, excludes, providers, jurisdiction, all_compute_traits, top_has_capability,
-controls, secondary_region, why_not {blueprint: {provider: text}}, error.
+top, services {provider: {role: service id}} (of the top recommendation), dropped {provider:
+text in the reason it is not possible there}, ranked (false: only constraint needs), includes,
+excludes, providers, jurisdiction, all_compute_traits, top_has_capability, controls,
+secondary_region, why_not {blueprint: {provider: text}}, error.
+Every need is covered by at least one ranked case with `top` and `services`.
 Every case also checks, for every recommendation: regions inside the residency, reasons
 present, deterministic output.
 """
@@ -43,6 +46,15 @@ def test_there_are_enough_cases() -> None:
     assert len(CASE_NAMES) >= 25
 
 
+def test_every_need_has_a_case_with_top_and_services(kb: KnowledgeBase) -> None:
+    covered: set[str] = set()
+    for name in CASE_NAMES:
+        spec, expected = load_case(name)
+        if "top" in expected and "services" in expected:
+            covered |= set(parse_needs(kb, spec["needs"]).ids)
+    assert not sorted(set(kb.needs) - covered)
+
+
 @pytest.mark.parametrize("name", CASE_NAMES)
 def test_case(kb: KnowledgeBase, name: str) -> None:
     spec, expected = load_case(name)
@@ -52,6 +64,7 @@ def test_case(kb: KnowledgeBase, name: str) -> None:
         return
     parsed, result = run(kb, spec)
     assert result.recommendations, f"no recommendations; excluded: {result.excluded[:5]}"
+    assert result.ranked is expected.get("ranked", True), result.notice
     ranked = [r.blueprint for r in result.recommendations]
     top = result.recommendations[0]
     if "top" in expected:
@@ -60,6 +73,15 @@ def test_case(kb: KnowledgeBase, name: str) -> None:
         assert blueprint in ranked, ranked
     for blueprint in expected.get("excludes", []):
         assert blueprint not in ranked, ranked
+    for provider, roles in expected.get("services", {}).items():
+        assert provider in top.providers, (provider, top.dropped)
+        chosen = {c.role: c.service for c in top.providers[provider].components}
+        for role, service in roles.items():
+            assert chosen.get(role) == service, (provider, role, chosen.get(role))
+    if "services" in expected:
+        assert sorted(top.providers) == sorted(expected["services"]), top.dropped
+    for provider, text in expected.get("dropped", {}).items():
+        assert text in top.dropped.get(provider, ""), (provider, top.dropped)
     if "providers" in expected:
         assert sorted(top.providers) == sorted(expected["providers"])
     jurisdiction = expected.get("jurisdiction") or parsed.jurisdiction

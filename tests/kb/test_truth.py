@@ -165,7 +165,7 @@ def test_breadth(kb: KnowledgeBase) -> None:
     for provider, least in PRODUCTS_AT_LEAST.items():
         products = [s for s in kb.services.values() if s.provider == provider and not s.is_feature]
         assert len(products) >= least, provider
-    assert len(kb.patterns) >= 50 and len(kb.blueprints) >= 15 and len(kb.needs) >= 35
+    assert len(kb.patterns) >= 90 and len(kb.blueprints) >= 15 and len(kb.needs) >= 60
 
 
 def test_every_terraform_type_has_one_owner(kb: KnowledgeBase) -> None:

@@ -20,13 +20,13 @@ def test_completions_prefer_ids_then_short_words() -> None:
 
 async def test_tab_completes_the_last_word_from_the_vocabulary(app: ArchkbApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("r", *"serverless,e")
+        await pilot.press("r", *"serverless,germ")
         await settle(pilot)
         assert isinstance(app.screen, RecommendScreen)
         needs = app.screen.query_one(NeedsInput)
         assert app.screen.query_one(NeedsMenu).display  # matching needs are listed
         await pilot.press("tab")
-        assert needs.value == "serverless,eu"
+        assert needs.value == "serverless,germany"
 
 
 async def test_aliases_complete_and_the_needs_list_adds_a_word(app: ArchkbApp) -> None:

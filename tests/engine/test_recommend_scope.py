@@ -1,0 +1,108 @@
+"""Country residency and compliance scope: the KB facts and what the recommender does with them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from archkb.engine.kb import KnowledgeBase
+from archkb.engine.needs import NeedsError, parse_needs
+from archkb.engine.recommend import recommend, why_not
+from archkb.engine.schema import NeedKind
+
+COUNTRIES = ["de", "fr", "nl", "se", "es", "it", "pl", "ie", "jp", "au", "in"]
+"""Country needs the issue names besides the single-country jurisdictions (uk, ch, ca, br)."""
+
+
+def test_country_needs_exist_for_countries_that_host_regions(kb: KnowledgeBase) -> None:
+    for need_id in [*COUNTRIES, "uk", "ch", "ca", "br"]:
+        assert kb.needs[need_id].need_kind is NeedKind.residency
+    hosts = {r.country for r in kb.regions.values()}
+    for need in kb.needs.values():
+        if need.effects.country:
+            assert need.effects.country in hosts, need.id
+            inside = [
+                r
+                for r in kb.regions.values()
+                if r.country == need.effects.country
+                and need.effects.jurisdiction not in r.jurisdictions
+            ]
+            assert not inside, (
+                f"{need.id}: regions of {need.effects.country} outside its jurisdiction"
+            )
+
+
+@pytest.mark.parametrize("need_id", COUNTRIES)
+def test_country_need_places_every_region_in_the_country(kb: KnowledgeBase, need_id: str) -> None:
+    parsed = parse_needs(kb, f"web-app,{need_id}")
+    result = recommend(kb, parsed, top=0)
+    country = kb.needs[need_id].effects.country
+    assert result.recommendations
+    for rec in result.recommendations:
+        for provider, arch in rec.providers.items():
+            assert {r.country for r in arch.regions} == {country}, (rec.blueprint, provider)
+            assert all(kb.region(provider, c).country == country for c in arch.allowed_regions)  # type: ignore[union-attr]
+
+
+def test_alias_and_dropped_provider_reason(kb: KnowledgeBase) -> None:
+    parsed = parse_needs(kb, "api,Germany")
+    assert parsed.country == "DE" and parsed.jurisdiction == "eu"
+    netherlands = recommend(kb, parse_needs(kb, "api,nl"), top=1).recommendations[0]
+    assert "aws" not in netherlands.providers
+    assert netherlands.dropped["aws"] == "aws has no region in NL (the Netherlands)"
+    standby = why_not(kb, "dr-warm-standby", parse_needs(kb, "vms,de,disaster-recovery"))
+    assert any(e.provider == "aws" and "only one location in DE" in e.reason for e in standby)
+
+
+def test_country_clashes(kb: KnowledgeBase) -> None:
+    parse_needs(kb, "de,eu")  # Germany is in the EU: consistent
+    for needs in ("de,fr", "de,us", "jp,uk"):
+        with pytest.raises(NeedsError, match="clash"):
+            parse_needs(kb, needs)
+
+
+def test_sovereign_notes_where_they_matter(kb: KnowledgeBase) -> None:
+    rec = recommend(kb, parse_needs(kb, "serverless,de"), top=1).recommendations[0]
+    notes = " ".join(n for arch in rec.providers.values() for n in arch.notes)
+    assert "European Sovereign Cloud" in notes and "Delos" in notes and "T-Systems" in notes
+
+
+def test_scope_lists_are_facts_with_provider_sources(kb: KnowledgeBase) -> None:
+    for need_id in ("hipaa", "pci-dss"):
+        scopes = kb.needs[need_id].effects.in_scope
+        assert set(scopes) == set(kb.providers), need_id
+        for provider, scope in scopes.items():
+            host = urlparse(scope.source).hostname
+            assert host in kb.providers[provider].official_domains, scope.source
+            for service_id in [*scope.services, *scope.exempt]:
+                assert kb.services[service_id].provider == provider
+            assert scope.note
+
+
+@pytest.mark.parametrize(
+    "needs", ["serverless,hipaa,us", "kubernetes,pci-dss,eu", "web-app,hipaa", "streaming,pci-dss"]
+)
+def test_compliance_needs_keep_out_of_scope_services_out(kb: KnowledgeBase, needs: str) -> None:
+    parsed = parse_needs(kb, needs)
+    result = recommend(kb, parsed, top=0)
+    assert result.recommendations
+    for rec in result.recommendations:
+        for provider, arch in rec.providers.items():
+            for _, allowed in parsed.scope_for(provider):
+                for component in arch.components:
+                    service = kb.services[component.service]
+                    assert service.id in allowed or service.feature_of in allowed, (
+                        rec.blueprint,
+                        service.id,
+                    )
+
+
+def test_scope_substitutes_or_excludes_with_a_reason(kb: KnowledgeBase) -> None:
+    parsed = parse_needs(kb, "api,hipaa,us")
+    rec = recommend(kb, parsed, ["gcp"], top=1).recommendations[0]
+    gcp = rec.providers["gcp"]
+    assert next(c for c in gcp.components if c.role == "api").service == "gcp-apigee"
+    assert any(n.startswith("Substitution: api uses Apigee") for n in gcp.notes)
+    reasons = why_not(kb, "cicd-platform", parse_needs(kb, "ci-cd,hipaa,us"))
+    aws = next(e.reason for e in reasons if e.provider == "aws")
+    assert aws.startswith("hipaa: AWS's list of services in scope for hipaa")
