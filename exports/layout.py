@@ -78,6 +78,10 @@ class DiagramGroup:
         for group in self.groups:
             yield from group.walk()
 
+    def walk_nodes(self) -> Iterator[DiagramNode]:
+        for group in self.walk():
+            yield from group.nodes
+
 
 @dataclass(frozen=True)
 class DiagramEdge:
@@ -279,7 +283,7 @@ def _region(
         ),
         label=network.service_name,
         icon=network.diagrams,
-        component=(network.role + suffix) if network.role == as_cluster else None,
+        component=network.role + suffix,
     )
     tiers = ("web", "app", "data", "integration", "security", "ops")
     children = [vpc] if vpc else [_group("network", "network", placed, suffix)]
