@@ -66,7 +66,10 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     for name, (colour, glyph) in ICONS.items():
         png = subprocess.run(
-            ["dot", "-Tpng"], input=icon_dot(colour, glyph).encode(), capture_output=True, check=True
+            ["dot", "-Tpng"],
+            input=icon_dot(colour, glyph).encode(),
+            capture_output=True,
+            check=True,
         ).stdout
         (args.out / f"{name}.png").write_bytes(png)
     print(f"wrote {len(ICONS)} icons to {args.out}")
