@@ -60,7 +60,7 @@ unit: setup
 bench: setup graphviz ## Run the benchmarks and write docs/benchmarks.md
 	$(BIN)/python benchmarks/run.py
 
-images: setup graphviz ## README diagrams → docs/images/ (generated, never drawn by hand)
+images: setup graphviz ## README diagrams and the gallery (docs/diagrams.md) → docs/images/ (generated)
 	$(BIN)/python scripts/make_images.py
 
 wheel: setup

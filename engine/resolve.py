@@ -15,6 +15,14 @@ from .results import (
     ResolvedFlow,
 )
 from .schema import Blueprint, Fit, Region, Service
+from .topology import (
+    TELEMETRY_CATEGORIES,
+    is_data_store,
+    is_global,
+    is_highly_available,
+    is_zone_redundant,
+    replication_of,
+)
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -281,6 +289,7 @@ def build_architecture(
     """The `ResolvedArchitecture` of a plan from `plan_architecture` (same arguments)."""
     jurisdiction = needs.jurisdiction if needs else None
     regions = plan.regions
+    available = is_highly_available(needs.weights if needs else {}, len(regions))
     components: list[ResolvedComponent] = []
     for role, capability_id, tier, label, control, choice in plan.picks:
         capability = kb.capabilities[capability_id]
@@ -301,6 +310,12 @@ def build_architecture(
                 terraform=list(choice.iac.terraform),
                 cloudformation=list(choice.iac.cloudformation),
                 control=control,
+                category=capability.category,
+                scope="global" if is_global(choice) else "regional",
+                data_store=is_data_store(capability),
+                replication=replication_of(capability, choice, len(regions) > 1),
+                zone_redundant=is_zone_redundant(capability, choice, available),
+                telemetry=capability.category in TELEMETRY_CATEGORIES,
             )
         )
     return ResolvedArchitecture(
@@ -330,4 +345,5 @@ def build_architecture(
         patterns=list(blueprint.patterns),
         needs=needs.ids if needs else [],
         notes=list(plan.notes),
+        highly_available=available,
     )

@@ -33,6 +33,19 @@ class ResolvedComponent(_Result):
     cloudformation: list[str] = []
     control: bool = False
     """True when added by a compliance/security need rather than by the blueprint."""
+    category: str = ""
+    """The capability's category (drawings pick a fallback icon by it)."""
+    scope: str = "regional"
+    """`global` when the service is not deployed into a region (one instance serves all)."""
+    data_store: bool = False
+    """Keeps data (database, storage, cache, stream) rather than computing."""
+    replication: str | None = None
+    """With two regions: how its state (replication) or traffic (failover) reaches the
+    secondary region, e.g. `database replica`, `DNS failover`; else None."""
+    zone_redundant: bool = False
+    """Deployed across availability zones (highly available designs)."""
+    telemetry: bool = False
+    """A telemetry sink (metrics, logs, traces) the workload reports to."""
 
 
 class ResolvedFlow(_Result):
@@ -60,6 +73,8 @@ class ResolvedArchitecture(_Result):
     patterns: list[str]
     needs: list[str] = []
     notes: list[str] = []
+    highly_available: bool = False
+    """Availability was asked for (needs) or a second region was chosen."""
 
     @property
     def primary_region(self) -> RegionChoice:

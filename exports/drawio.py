@@ -2,110 +2,54 @@
 
 Layout is computed here (no Graphviz): each group stacks its nodes, then its main child groups
 along the flow direction, with ops/security groups in a strip beside them. Shapes use draw.io's
-built-in cloud stencils where one exists for the service's `diagrams` class, else a labelled
-rectangle; edges are left for draw.io to route, so moving a box keeps them attached.
+the same icons as the PNG/SVG (the provider's from `diagrams`, else archkb's own), embedded
+as data URIs so the file stands alone; edges are left for draw.io to route, so moving a box keeps
+them attached. Cell ids derive from the architecture (`n-<role>`, `g-<group>`, `e-<kind>-<from>-
+<to>`), so a regenerated file diffs cleanly against a hand-edited one.
 """
 
 from __future__ import annotations
 
+import base64
 import html
-import textwrap
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
-from .diagram import GROUP_STYLE, PROVIDER_COLORS, DiagramGroup, DiagramModel, DiagramNode
+from .diagram import (
+    GROUP_STYLE,
+    PROVIDER_COLORS,
+    DiagramGroup,
+    DiagramModel,
+    DiagramNode,
+    node_label_lines,
+)
+from .iconset import icon_file
 
 SLOT_W, SLOT_H, ICON = 130, 110, 56
 PAD, HEAD, GAP = 16, 34, 24
 
-# diagrams class name → draw.io stencil name (names as in draw.io's own stencil sets).
-# fmt: off
-AWS_ICONS = {
-    "Athena": "athena", "EMR": "emr", "Glue": "glue", "GlueDataCatalog": "glue",
-    "KinesisDataAnalytics": "kinesis_data_analytics", "KinesisDataStreams": "kinesis_data_streams",
-    "KinesisDataFirehose": "kinesis_data_firehose", "ManagedStreamingForKafka":
-    "managed_streaming_for_kafka", "Quicksight": "quicksight", "Redshift": "redshift",
-    "Batch": "batch", "EC2": "ec2", "EC2AutoScaling": "auto_scaling2", "ECR": "ecr", "ECS": "ecs",
-    "EKS": "eks", "ElasticBeanstalk": "elastic_beanstalk", "Fargate": "fargate", "Lambda": "lambda",
-    "Aurora": "aurora", "DocumentDB": "documentdb_with_mongodb_compatibility",
-    "Dynamodb": "dynamodb", "ElastiCache": "elasticache", "Neptune": "neptune", "RDS": "rds",
-    "Codebuild": "codebuild", "Codecommit": "codecommit", "Codedeploy": "codedeploy",
-    "Codepipeline": "codepipeline", "XRay": "xray", "Appsync": "appsync",
-    "Eventbridge": "eventbridge", "MQ": "mq", "SNS": "sns", "SQS": "sqs",
-    "StepFunctions": "step_functions", "Cloudformation": "cloudformation",
-    "Cloudtrail": "cloudtrail", "Cloudwatch": "cloudwatch", "CloudwatchLogs": "cloudwatch",
-    "Config": "config", "Organizations": "organizations", "SystemsManager": "systems_manager",
-    "ALB": "elastic_load_balancing", "NLB": "elastic_load_balancing",
-    "APIGateway": "api_gateway", "CloudFront": "cloudfront", "DirectConnect": "direct_connect",
-    "GlobalAccelerator": "global_accelerator", "Route53": "route_53",
-    "TransitGateway": "transit_gateway", "VPC": "vpc", "Privatelink": "vpc_privatelink",
-    "CertificateManager": "certificate_manager_3", "Cognito": "cognito",
-    "DirectoryService": "directory_service", "Guardduty": "guardduty",
-    "IAM": "identity_and_access_management", "Inspector": "inspector",
-    "KMS": "key_management_service", "Macie": "macie", "SecretsManager": "secrets_manager",
-    "SecurityHub": "security_hub", "Shield": "shield", "SingleSignOn": "single_sign_on",
-    "WAF": "waf", "Backup": "backup", "S3": "s3", "S3Glacier": "glacier", "FSx": "fsx",
+LABEL = "html=1;verticalLabelPosition=bottom;verticalAlign=top;align=center;fontSize=11;"
+EDGE = "edgeStyle=orthogonalEdgeStyle;rounded=1;html=1;endArrow=block;endFill=1;fontSize=10;"
+EDGE_KIND = {  # edge kind → extra style (the legend cell explains them)
+    "flow": "strokeColor=#6B7785;labelBackgroundColor=#FFFFFF;",
+    "entry": "strokeColor=#6B7785;labelBackgroundColor=#FFFFFF;",
+    "replication": "dashed=1;strokeColor=#00A4A6;strokeWidth=2;fontColor=#007A7C;",
+    "failover": "dashed=1;strokeColor=#ED7100;fontColor=#B35600;",
+    "telemetry": "dashed=1;dashPattern=1 3;strokeColor=#7B8894;",
 }
-AZURE_ICONS = {
-    "VM": "virtual_machine", "VMScaleSets": "autoscale", "AppServices": "azure_website",
-    "SQLDatabases": "sql_database", "SQLManagedInstances": "sql_database",
-    "DatabaseForMysqlServers": "mysql_database", "CacheForRedis": "azure_cache",
-    "BlobStorage": "storage_blob", "QueuesStorage": "storage_queue",
-    "TableStorage": "storage_table", "ServiceBus": "service_bus",
-    "LoadBalancers": "load_balancer_generic", "ApplicationGateway": "load_balancer_generic",
-    "VirtualNetworks": "virtual_network", "ExpressrouteCircuits": "express_route",
-    "TrafficManagerProfiles": "traffic_manager", "CDNProfiles": "content_delivery_network",
-    "FrontDoors": "content_delivery_network", "ActiveDirectory": "azure_active_directory",
-    "AzureADB2C": "azure_active_directory", "RecoveryServicesVaults": "backup_service",
-    "AutomationAccounts": "automation", "Monitor": "health_monitoring",
-}
-GCP_ICONS = {
-    "BigQuery": "bigquery", "Composer": "cloud_composer", "Dataflow": "cloud_dataflow",
-    "Dataproc": "cloud_dataproc", "PubSub": "cloud_pubsub", "Apigee": "apigee_api_platform",
-    "Endpoints": "cloud_endpoints", "AppEngine": "app_engine", "ComputeEngine": "compute_engine",
-    "Functions": "cloud_functions", "KubernetesEngine": "container_engine",
-    "Bigtable": "cloud_bigtable", "Datastore": "cloud_datastore",
-    "Memorystore": "cloud_memorystore", "SQL": "cloud_sql", "Spanner": "cloud_spanner",
-    "Build": "container_builder", "ContainerRegistry": "container_registry",
-    "Armor": "cloud_armor", "CDN": "cloud_cdn", "DNS": "cloud_dns",
-    "DedicatedInterconnect": "dedicated_interconnect", "FirewallRules": "cloud_firewall_rules",
-    "LoadBalancing": "cloud_load_balancing", "VPC": "virtual_private_cloud", "VPN": "cloud_vpn",
-    "Logging": "logging", "Monitoring": "stackdriver", "IAP": "identity_aware_proxy",
-    "Iam": "cloud_iam", "KMS": "key_management_service", "Filestore": "cloud_filestore",
-    "SecurityCommandCenter": "cloud_security_command_center", "Storage": "cloud_storage",
-    "SecurityScanner": "cloud_security_scanner", "PersistentDisk": "persistent_disk",
-}
-AWS_COLORS = {"analytics": "#8C4FFF", "compute": "#ED7100", "database": "#C925D1",
-              "devtools": "#C925D1", "integration": "#E7157B", "management": "#E7157B",
-              "network": "#8C4FFF", "security": "#DD344C", "storage": "#7AA116"}
-# fmt: on
-LABEL = "html=1;verticalLabelPosition=bottom;verticalAlign=top;align=center;"
-GENERIC = "rounded=1;whiteSpace=wrap;html=1;fillColor=#F5F6F7;strokeColor=#AEB6BE;fontSize=11;"
+
+
+@cache
+def _image(path: Path) -> str:
+    return base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def node_style(node: DiagramNode) -> str:
-    """The draw.io style of a node: a cloud stencil where mapped, else a labelled rectangle."""
-    parts = (node.icon or "").split(".")
-    provider, group, name = (parts[1], parts[2], parts[-1]) if len(parts) == 4 else ("", "", "")
-    if node.id.startswith("_"):
-        return f"{LABEL}shape=umlActor;fillColor=#FFFFFF;strokeColor=#232F3E;"
-    if provider == "aws" and name in AWS_ICONS:
-        return (
-            f"{LABEL}sketch=0;outlineConnect=0;aspect=fixed;strokeColor=#ffffff;fontSize=11;"
-            f"fillColor={AWS_COLORS.get(group, '#232F3E')};"
-            f"shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.{AWS_ICONS[name]};"
-        )
-    if provider == "azure" and name in AZURE_ICONS:
-        return (
-            f"{LABEL}strokeColor=none;fillColor=#00BEF2;fontSize=11;"
-            f"shape=mxgraph.azure.{AZURE_ICONS[name]};"
-        )
-    if provider == "gcp" and name in GCP_ICONS:
-        return (
-            f"{LABEL}dashed=0;strokeColor=none;fillColor=#5184F3;fontSize=11;"
-            f"shape=mxgraph.gcp2.{GCP_ICONS[name]};"
-        )
-    return GENERIC
+    """The draw.io style of a node: the same icon as the PNG/SVG, embedded in the file."""
+    path, _ = icon_file(node.icon, node.category)
+    return f"{LABEL}shape=image;imageAspect=0;aspect=fixed;image=data:image/png,{_image(path)};"
 
 
 def group_style(group: DiagramGroup, provider: str) -> str:
@@ -207,16 +151,28 @@ def _emit(root: ET.Element, box: _Box, parent: str, provider: str) -> None:
             _emit(root, child, cell_id, provider)
         return
     node = box.item
-    lines = textwrap.wrap(node.label, 20) + textwrap.wrap(
-        f"({node.caption})" if node.caption else "", 22
-    )
-    value = "<br>".join(html.escape(line) for line in lines)
-    style = node_style(node)
-    if style == GENERIC:
-        geometry = (x + 5, y + 25, SLOT_W - 10, 60)
-    else:
-        geometry = (x + (SLOT_W - ICON) / 2, y + 4, ICON, ICON)
-    _cell(root, f"n-{node.id}", value, style, parent, geometry, vertex="1")
+    lines = []
+    for kind, text in node_label_lines(node):
+        text = html.escape(text)
+        if kind == "caption":
+            text = f'<font color="#55606B">{text}</font>'
+        elif kind == "zones":
+            text = f'<font color="#1D8102"><b>{text}</b></font>'
+        lines.append(text)
+    geometry = (x + (SLOT_W - ICON) / 2, y + 4, ICON, ICON)
+    _cell(root, f"n-{node.id}", "<br>".join(lines), node_style(node), parent, geometry, vertex="1")
+
+
+def _legend(root: ET.Element, model: DiagramModel, body: _Box) -> None:
+    """The numbered steps and the key, in a text box under the picture."""
+    lines = [f"<b>{i}</b> {html.escape(t)}" for i, t in enumerate(model.legend, 1)]
+    lines += [f'<font color="#55606B">{html.escape(n)}</font>' for n in model.notes]
+    if not lines:
+        return
+    geometry = (body.x, body.y + body.h + GAP, 520, 18 * (len(lines) + 1))
+    value = "<b>Legend</b><br>" + "<br>".join(lines)
+    style = "text;html=1;align=left;verticalAlign=top;fontSize=11;strokeColor=#AEB6BE;"
+    _cell(root, "legend", value, style + "fillColor=#FFFFFF;spacing=6;", "1", geometry, vertex="1")
 
 
 def render_drawio(model: DiagramModel, direction: str = "LR") -> str:
@@ -266,18 +222,27 @@ def render_drawio(model: DiagramModel, direction: str = "LR") -> str:
         body.x, body.y = 0, (far[1] + GAP * 2 if outside else top)
     for box in [*outside, body]:
         _emit(root, box, "1", model.provider)
-    for index, edge in enumerate(model.edges):
+    for edge in model.edges:
+        label = html.escape(edge.label)
+        style = EDGE + EDGE_KIND.get(edge.kind, "")
+        if edge.step is not None:
+            label = f"<b>{edge.step}</b> {label}"
+            style += "strokeColor=#232F3E;strokeWidth=2;"
+        if edge.reverse:
+            style += "startArrow=block;startFill=1;"
+        target = f"g-{edge.target}" if edge.kind == "telemetry" else f"n-{edge.target}"
+        source = f"g-{edge.tail}" if edge.tail else f"n-{edge.source}"
         _cell(
             root,
-            f"e{index}-{edge.source}-{edge.target}",
-            html.escape(edge.label),
-            "edgeStyle=orthogonalEdgeStyle;rounded=1;html=1;endArrow=block;endFill=1;"
-            "fontSize=10;labelBackgroundColor=#FFFFFF;strokeColor=#6B7785;",
+            f"e-{edge.kind}-{edge.source}-{edge.target}",
+            label,
+            style,
             "1",
             None,
             edge="1",
-            source=f"n-{edge.source}",
-            target=f"n-{edge.target}",
+            source=source,
+            target=target,
         )
+    _legend(root, model, body)
     ET.indent(mxfile, "  ")
     return ET.tostring(mxfile, encoding="unicode") + "\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .diagram import GROUP_STYLE, DiagramGroup, DiagramModel, DiagramNode
+from .diagram import GROUP_STYLE, DiagramEdge, DiagramGroup, DiagramModel, DiagramNode
 
 
 def mermaid_id(item_id: str, prefix: str = "n") -> str:
@@ -10,7 +10,7 @@ def mermaid_id(item_id: str, prefix: str = "n") -> str:
     prefix keeps words like `end` from closing a subgraph."""
     if item_id.startswith("_"):  # context nodes (`_users`): never equal to a role's id
         prefix = "ctx"
-    return f"{prefix}_{item_id.strip('_').replace('-', '_')}"
+    return f"{prefix}_{item_id.strip('_').replace('-', '_').replace('@', '__')}"
 
 
 def _text(value: str) -> str:
@@ -21,6 +21,8 @@ def _node(node: DiagramNode, indent: str) -> str:
     label = _text(node.label)
     if node.caption:
         label += f"<br/>({_text(node.caption)})"
+    if node.zone_redundant:
+        label += "<br/>zone-redundant"
     shape = ('(["', '"])') if node.capability == "context" else ('["', '"]')
     return f"{indent}{mermaid_id(node.id)}{shape[0]}{label}{shape[1]}"
 
@@ -34,6 +36,19 @@ def _group(group: DiagramGroup, depth: int, lines: list[str]) -> None:
     lines.append(f"{indent}end")
 
 
+def _edge(edge: DiagramEdge) -> str:
+    """Solid arrows for flows (numbered on the request path), dotted ones for replication,
+    failover and the grouped telemetry edge (which ends at the operations subgraph)."""
+    label = _text(edge.label)
+    if edge.step is not None:
+        label = f"{edge.step}. {label}"
+    target = mermaid_id(edge.target, "g" if edge.kind == "telemetry" else "n")
+    arrow = "==>" if edge.step is not None else "-->"
+    if edge.kind in ("replication", "failover", "telemetry"):
+        arrow = "<-.->" if edge.reverse else "-.->"
+    return f'    {mermaid_id(edge.source)} {arrow}|"{label}"| {target}'
+
+
 def render_mermaid(model: DiagramModel, direction: str = "LR") -> str:
     """`flowchart LR|TB` with one subgraph per cluster and labelled flows."""
     lines = [
@@ -45,10 +60,9 @@ def render_mermaid(model: DiagramModel, direction: str = "LR") -> str:
     ]
     lines.extend(_node(n, "    ") for n in model.outside)
     _group(model.root, 1, lines)
-    lines.extend(
-        f'    {mermaid_id(e.source)} -->|"{_text(e.label)}"| {mermaid_id(e.target)}'
-        for e in model.edges
-    )
+    lines.extend(_edge(e) for e in model.edges)
+    lines.extend(f"    %% step {i}: {_text(text)}" for i, text in enumerate(model.legend, 1))
+    lines.extend(f"    %% key: {_text(note)}" for note in model.notes)
     for group in model.root.walk():
         fill, stroke = GROUP_STYLE.get(group.kind, ("#FFFFFF", "#AEB6BE"))
         lines.append(f"    style {mermaid_id(group.id, 'g')} fill:{fill},stroke:{stroke}")

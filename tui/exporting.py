@@ -56,6 +56,8 @@ def export_choices(arch: ResolvedArchitecture) -> list[tuple[str, str]]:
             if _present(f"archkb.exports.{module}")
         ]
     choices.append(("adr", "ADR (Markdown)"))
+    if _present("archkb.exports.review"):
+        choices.append(("review", "Review pack: README, HTML page, diagrams"))
     choices += [(f"iac:{tool}", f"IaC: {tool}") for tool in _fitting_tools(arch)]
     return choices
 
@@ -74,6 +76,8 @@ def export_files(kb: KnowledgeBase, request: ExportRequest) -> dict[str, bytes |
                 files.update(_diagram(arch, detail, stem))
             elif kind == "adr":
                 files[f"adr-{rec.blueprint}.md"] = _adr(kb, request)
+            elif kind == "review":
+                files.update(_review(kb, request))
             elif kind == "iac":
                 files.update(_iac(kb, request, arch, detail))
             else:
@@ -113,6 +117,23 @@ def _adr(kb: KnowledgeBase, request: ExportRequest) -> str:
         rank=request.recommendation.rank,
     )
     return text
+
+
+def _review(kb: KnowledgeBase, request: ExportRequest) -> dict[str, bytes | str]:
+    """The same pack as `archkb export review`, for the dialog's provider, under review/."""
+    from archkb.exports.review import ReviewInputs, review_files
+
+    inputs = ReviewInputs(
+        result=request.result,
+        need_names={n.id: n.name for n in kb.needs.values()},
+        pattern_sources={p.id: [str(s) for s in p.sources] for p in kb.patterns.values()},
+        providers=[request.provider],
+        date=datetime.date.today().isoformat(),
+        rank=request.rank,
+        command=f"archkb tui (needs {','.join(request.result.needs)}, recommendation "
+        f"#{request.rank}, provider {request.provider})",
+    )
+    return {f"review/{path}": data for path, data in review_files(inputs).items()}
 
 
 def _iac(

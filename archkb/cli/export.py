@@ -18,7 +18,7 @@ EXPORT_MODULES: dict[str, str] = {"diagram": "export_diagram", "iac": "export_ia
 
 @click.group("export", cls=LazyGroup, commands=EXPORT_MODULES)
 def export_command() -> None:
-    """Write files for reviews and tools: diagram, iac, adr, sqlite."""
+    """Write files for reviews and tools: review, diagram, iac, adr, sqlite."""
 
 
 @click.command("sqlite")
@@ -110,5 +110,94 @@ def export_adr(
     click.echo(f"wrote {output}", err=True)
 
 
+@click.command("review")
+@click.option("--needs", required=True, help=NEEDS_HELP)
+@providers_option
+@click.option(
+    "--top", default=3, show_default=True, type=click.IntRange(1, 20), help="Options to rank."
+)
+@click.option(
+    "--rank",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 20),
+    help="The option decided on.",
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="Folder to write."
+)
+@click.option("--with-iac", is_flag=True, help="Add the starter IaC per provider (iac/PROVIDER/).")
+@click.option("--force", is_flag=True, help="Replace the folder if it is not empty.")
+@click.option(
+    "--date",
+    "decided",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The decision date for the pack's ADR [default: today].",
+)
+@click.pass_context
+def export_review(
+    ctx: click.Context,
+    needs: str,
+    provider: str,
+    top: int,
+    rank: int,
+    output: Path,
+    with_iac: bool,
+    force: bool,
+    decided: datetime.datetime | None,
+) -> None:
+    """Write a design-review pack: one folder to attach to the review.
+
+    README.md (needs, ranked options with reasons and trade-offs, the decision, services per
+    provider, the diagrams, what was excluded and why), review.html (the same, one
+    self-contained page), adr.md, diagrams/ (PNG and draw.io per provider) and, with
+    --with-iac, iac/PROVIDER/. Needs Graphviz for the pictures.
+
+    \b
+    Examples:
+      archkb export review --needs serverless,eu -o review/
+      archkb export review --needs dr,eu --provider aws,gcp --with-iac -o review/
+    """
+    from archkb.engine.recommend import recommend
+    from archkb.exports.diagram import DiagramError
+    from archkb.exports.review import ReviewError, ReviewInputs, review_files, starter_iac
+
+    from .writing import write_folder
+
+    kb = app(ctx).kb()
+    parsed = parse_or_fail(kb, needs)
+    providers = provider_list(kb, provider, "--provider")
+    result = recommend(kb, parsed, providers, max(top, rank))
+    command = f"archkb export review --needs {','.join(parsed.ids)} --provider {provider}"
+    command += f" --rank {rank}" + (" --with-iac" if with_iac else "")
+    inputs = ReviewInputs(
+        result=result,
+        need_names={n.id: n.name for n in kb.needs.values()},
+        pattern_sources={p.id: [str(s) for s in p.sources] for p in kb.patterns.values()},
+        providers=providers,
+        date=(decided or datetime.datetime.now()).date().isoformat(),
+        rank=rank,
+        command=command,
+    )
+    iac = None
+    if with_iac:
+        from archkb import __version__
+        from archkb.exports.iac.render import ExportMeta
+
+        iac = starter_iac(ExportMeta(__version__, kb.fingerprint, tuple(parsed.ids), command))
+    if not result.recommendations:
+        raise CliProblem(
+            "no blueprint meets these needs; nothing to review (see `archkb recommend --explain`)",
+            1,
+        )
+    try:
+        files = review_files(inputs, iac)
+    except (ReviewError, DiagramError) as exc:
+        raise CliProblem(str(exc)) from None
+    paths = write_folder(output, files, force=force)
+    click.echo(f"wrote {len(paths)} files to {output}", err=True)
+
+
 export_command.add_command(export_sqlite)
 export_command.add_command(export_adr)
+export_command.add_command(export_review)

@@ -10,11 +10,12 @@ from .common import CliProblem, app, provider_list
 from .recommend import NEEDS_HELP
 from .writing import write_text
 
-FORMATS = ("png", "svg", "pdf", "dot", "mermaid", "drawio")
+FORMATS = ("png", "svg", "pdf", "jpg", "dot", "mermaid", "drawio")
 """The same as archkb.exports.diagram.FORMATS (a test keeps them equal): repeated here so that
 `archkb export --help` does not import the exporters."""
-SUFFIX_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".dot": "dot", ".mmd": "mermaid",
-                  ".mermaid": "mermaid", ".md": "mermaid", ".drawio": "drawio"}  # fmt: skip
+SUFFIX_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".jpg": "jpg", ".jpeg": "jpg",
+                  ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid",
+                  ".md": "mermaid", ".markdown": "mermaid", ".drawio": "drawio"}  # fmt: skip
 MARKDOWN = (".md", ".markdown")
 """Mermaid written to a Markdown file is fenced as ```mermaid so GitHub draws it."""
 
@@ -70,8 +71,11 @@ def diagram_command(
 ) -> None:
     """Draw an architecture diagram for a design review.
 
-    Provider icons, region, network (VPC/VNet, subnets), tiers and labelled flows. PNG, SVG (self-contained) and PDF need Graphviz's `dot`; DOT, Mermaid (.mmd, renders on
-    GitHub) and draw.io (.drawio, editable in diagrams.net) are written without it.
+    Provider icons, regions (primary and secondary with replication), network (VPC/VNet,
+    subnets), tiers, zone-redundant components, numbered request steps with a legend and
+    labelled flows. PNG, JPG, SVG (self-contained) and PDF need Graphviz's `dot`; DOT, Mermaid
+    (.mmd, renders on GitHub) and draw.io (.drawio, editable in diagrams.net) are written
+    without it. The format comes from --format or the -o extension; the two must agree.
 
     \b
     Examples:
@@ -85,7 +89,7 @@ def diagram_command(
 
     kb = app(ctx).kb()
     providers = provider_list(kb, provider, "--provider")
-    fmt = fmt or SUFFIX_FORMATS.get(output.suffix.lower() if output else "", "png")
+    fmt = output_format(output, fmt)
     archs = select_architectures(kb, needs, rank, blueprint, providers)
     files: list[tuple[Path, bytes]] = []
     for arch in archs:
@@ -105,6 +109,22 @@ def diagram_command(
     for path, data in files:
         write_text(path, data, force=force)
         click.echo(f"wrote {path}", err=True)
+
+
+def output_format(output: Path | None, fmt: str | None) -> str:
+    """The format to write: --format, else the -o suffix, else png. A suffix that is unknown
+    or names another format than --format is bad input (exit 2): never PNG bytes in a .jpg."""
+    suffix = output.suffix.lower() if output and not output.is_dir() else ""
+    implied = SUFFIX_FORMATS.get(suffix)
+    if suffix and implied is None:
+        known = ", ".join(sorted(SUFFIX_FORMATS))
+        raise CliProblem(f"-o {output}: unsupported extension {suffix!r} (use one of {known})")
+    if fmt and implied and implied != fmt:
+        raise CliProblem(
+            f"-o {output} is a {implied} file name but --format is {fmt}; "
+            f"change the extension or drop --format"
+        )
+    return fmt or implied or "png"
 
 
 def _target(output: Path | None, blueprint: str, provider: str, fmt: str, several: bool) -> Path:

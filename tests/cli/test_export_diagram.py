@@ -155,6 +155,43 @@ def test_bad_input_exits_2_with_one_message(tmp_path: Path, args: list[str], mes
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize(
+    ("output", "fmt", "message"),
+    [
+        ("review.jpg", "png", "is a jpg file name but --format is png"),
+        ("review.png", "svg", "is a png file name but --format is svg"),
+        ("review.gif", None, "unsupported extension '.gif'"),
+        ("review.txt", "mermaid", "unsupported extension '.txt'"),
+    ],
+)
+def test_output_extension_must_match_the_format(
+    tmp_path: Path, output: str, fmt: str | None, message: str
+) -> None:
+    """Never PNG bytes in a .jpg: the -o suffix and --format must agree."""
+    args = [
+        "export",
+        "diagram",
+        "--needs",
+        NEEDS,
+        "--provider",
+        "aws",
+        "-o",
+        str(tmp_path / output),
+    ]
+    result = run_cli(*args, *(["--format", fmt] if fmt else []))
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+@needs_dot
+def test_jpg_from_the_file_name(tmp_path: Path) -> None:
+    out = tmp_path / "review.jpg"
+    result = run_cli("export", "diagram", "--needs", NEEDS, "--provider", "aws", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:3] == b"\xff\xd8\xff"
+
+
 def test_unwritable_path_exits_2(tmp_path: Path) -> None:
     (tmp_path / "file.txt").write_text("a file, not a folder")
     args = ["export", "diagram", "--needs", NEEDS, "--provider", "aws"]

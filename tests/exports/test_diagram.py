@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import pydot
@@ -13,7 +14,16 @@ from archkb.engine.kb import KnowledgeBase
 from archkb.engine.needs import parse_needs
 from archkb.engine.resolve import resolve_architecture
 from archkb.engine.results import ResolvedArchitecture
-from archkb.exports.diagram import FORMATS, NETWORK, diagram_model, render_diagram
+from archkb.exports.diagram import (
+    FORMATS,
+    NETWORK,
+    SECONDARY,
+    DiagramModel,
+    DiagramNode,
+    diagram_model,
+    render_diagram,
+)
+from archkb.exports.iconset import icon_file
 from archkb.exports.mermaid import mermaid_id
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "diagram"
@@ -41,9 +51,22 @@ def architecture(
 
 
 def expected_nodes(arch: ResolvedArchitecture) -> set[str]:
-    """Every component is a node, except a network no flow touches (it is the VPC cluster)."""
+    """Every component is on a node, except a network no flow touches (it is the VPC
+    cluster); roles on the same service in the same place share one node."""
     touched = {r for f in arch.flows for r in (f.source, f.target)}
     return {c.role for c in arch.components if c.capability != NETWORK or c.role in touched}
+
+
+def placements(model: DiagramModel) -> Counter[str]:
+    """How often each component role is drawn (a node may stand for several roles)."""
+    return Counter(r for n in model.nodes() if n.capability != "context" for r in n.roles)
+
+
+def drawn_flows(model: DiagramModel, secondary: bool = False) -> Counter[tuple[str, str, str]]:
+    """Blueprint flows drawn by the model's edges (in the primary region unless asked)."""
+    return Counter(
+        f for e in model.edges if (SECONDARY in e.source + e.target) == secondary for f in e.flows
+    )
 
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -60,17 +83,118 @@ def case(request: pytest.FixtureRequest) -> tuple[str, str]:
     return request.param
 
 
-def test_model_places_every_component_once(kb: KnowledgeBase, case: tuple[str, str]) -> None:
+def test_model_draws_every_component_and_flow_once(
+    kb: KnowledgeBase, case: tuple[str, str]
+) -> None:
     arch = architecture(kb, *case)
     model = diagram_model(arch)
-    ids = [n.id for n in model.nodes() if not n.id.startswith("_")]
+    ids = [n.id for n in model.nodes()]
     assert len(ids) == len(set(ids))
-    assert set(ids) == expected_nodes(arch)
+    assert placements(model) == Counter(expected_nodes(arch))
     network = [c for c in arch.components if c.capability == NETWORK]
     clusters = {g.component for g in model.root.walk() if g.component}
     assert clusters == {network[0].role} if network else not clusters
-    known = {n.id for n in model.nodes()}
-    assert all(e.source in known and e.target in known for e in model.edges)
+    assert drawn_flows(model) == Counter((f.source, f.target, f.label) for f in arch.flows)
+    known, groups = set(ids), {g.id for g in model.root.walk()}
+    for edge in model.edges:
+        assert edge.source in known
+        assert edge.target in (groups if edge.kind == "telemetry" else known)
+    services = [(n.label, n.region, g) for g, nodes in groups_of(model) for n in nodes]
+    assert len(services) == len(set(services))  # one node per service instance
+
+
+def groups_of(model: DiagramModel) -> list[tuple[str, tuple[DiagramNode, ...]]]:
+    return [(g.id, g.nodes) for g in model.root.walk()]
+
+
+@pytest.mark.parametrize("provider", ["aws", "azure", "gcp"])
+@pytest.mark.parametrize("blueprint", ["dr-warm-standby", "multi-region-active-active"])
+def test_two_regions_draw_two_stacks_joined_by_replication(
+    kb: KnowledgeBase, blueprint: str, provider: str
+) -> None:
+    arch = architecture(kb, blueprint, provider, "eu,dr")
+    model = diagram_model(arch)
+    regions = [g for g in model.root.groups if g.kind == "region"]
+    assert [g.id for g in regions] == ["region", f"region{SECONDARY}"]
+    primary, secondary = arch.regions
+    assert primary.code in regions[0].label and "primary" in regions[0].label
+    assert secondary.code in regions[1].label and "secondary" in regions[1].label
+    first = {n.id for n in regions[0].walk_nodes()}
+    second = {n.id for n in regions[1].walk_nodes()}
+    assert second == {f"{n}{SECONDARY}" for n in first}  # the same stack, once more
+    replicated = {(e.source, e.target, e.label) for e in model.edges if e.kind == "replication"}
+    db = next(c for c in arch.components if c.role == "db")
+    if db.scope == "regional":
+        assert ("db", f"db{SECONDARY}", "database replica") in replicated
+    assert all(s in first and t == s + SECONDARY for s, t, _ in replicated)
+    failover = [e for e in model.edges if e.kind == "failover"]
+    assert failover and all(e.target in second for e in failover)
+    assert drawn_flows(model)  # the secondary copies come on top of the primary's flows
+    assert any("replication" in note for note in model.notes)
+
+
+def test_single_region_has_no_secondary_stack(kb: KnowledgeBase) -> None:
+    model = diagram_model(architecture(kb, "dr-warm-standby", "aws", "eu"))
+    assert not any(SECONDARY in n.id for n in model.nodes())
+    assert not any(e.kind in ("replication", "failover") for e in model.edges)
+
+
+def test_zone_redundancy_is_marked_when_highly_available(kb: KnowledgeBase) -> None:
+    plain = diagram_model(architecture(kb, "three-tier-web-vms", "aws", "eu"))
+    assert not any(n.zone_redundant for n in plain.nodes())
+    ha = diagram_model(architecture(kb, "three-tier-web-vms", "aws", "eu,ha"))
+    zoned = {n.id for n in ha.nodes() if n.zone_redundant}
+    assert {"lb", "web", "db", "cache"} <= zoned
+    assert not zoned & {"secrets", "logs", "_users"}
+    assert (
+        "zone-redundant"
+        in render_diagram(
+            architecture(kb, "three-tier-web-vms", "aws", "eu,ha"), "mermaid"
+        ).decode()
+    )
+
+
+def test_request_path_is_numbered_with_a_legend(kb: KnowledgeBase) -> None:
+    model = diagram_model(architecture(kb, "serverless-rest-api", "aws", "serverless,eu"))
+    steps = sorted((e for e in model.edges if e.step), key=lambda e: e.step or 0)
+    assert [e.step for e in steps] == [1, 2, 3]
+    assert [(e.source, e.target) for e in steps] == [
+        ("_users", "api"),
+        ("api", "handler"),
+        ("handler", "table"),
+    ]
+    assert model.legend[0] == "Users → Amazon API Gateway: HTTPS"
+    assert len(model.legend) == 3
+
+
+def test_pipelines_get_producers(kb: KnowledgeBase) -> None:
+    model = diagram_model(architecture(kb, "streaming-analytics", "gcp"))
+    assert "_producers" in {n.id for n in model.outside}
+    first = next(e for e in model.edges if e.step == 1)
+    assert (first.source, first.target) == ("_producers", "ingest")
+
+
+def test_roles_on_one_service_share_a_node(kb: KnowledgeBase) -> None:
+    model = diagram_model(architecture(kb, "data-warehouse-elt", "azure"))
+    vault = [n for n in model.nodes() if n.label == "Azure Key Vault"]
+    assert len(vault) == 1 and set(vault[0].roles) == {"keys", "secrets"}
+    assert "Source credentials" in vault[0].caption
+
+
+def test_telemetry_is_one_grouped_edge_per_operations_cluster(kb: KnowledgeBase) -> None:
+    arch = architecture(kb, "microservices-on-kubernetes", "aws")
+    model = diagram_model(arch)
+    grouped = [e for e in model.edges if e.kind == "telemetry"]
+    assert len(grouped) == 1 and grouped[0].target == "ops"
+    assert {f[1] for f in grouped[0].flows} == {"metrics", "logs", "tracing"}
+    assert not any(e.kind != "telemetry" and e.target in ("metrics", "logs") for e in model.edges)
+
+
+def test_every_node_has_a_real_icon(kb: KnowledgeBase, case: tuple[str, str]) -> None:
+    model = diagram_model(architecture(kb, *case, "eu,dr"))
+    for node in model.nodes():
+        path, _ = icon_file(node.icon, node.category)
+        assert path.is_file() and path.name != "generic.png", node.id
 
 
 def test_tiers_land_in_their_clusters(kb: KnowledgeBase) -> None:
@@ -114,26 +238,29 @@ def dot_nodes(graph: pydot.Graph) -> dict[str, pydot.Node]:
 
 
 @pytest.mark.parametrize("case", DOT_CASES, ids=[f"{b}-{p}" for b, p in DOT_CASES])
-def test_dot_matches_the_architecture(kb: KnowledgeBase, case: tuple[str, str]) -> None:
+def test_dot_draws_every_component_and_flow_once(kb: KnowledgeBase, case: tuple[str, str]) -> None:
     arch = architecture(kb, *case)
+    model = diagram_model(arch)
     graph = dot_graph(render_diagram(arch, "dot").decode())
     nodes = dot_nodes(graph)
-    assert set(nodes) - {"_users", "_onprem"} == expected_nodes(arch)
-    edges = {
-        (e.get_source().strip('"'), e.get_destination().strip('"'), e.get("label").strip('"'))
-        for e in graph.get_edges()
-        if e.get("style") != "invis"
-    }
-    flows = {(f.source, f.target, f.label) for f in arch.flows}
-    assert flows <= edges
-    assert {(s, t) for s, t, _ in edges - flows} <= {
-        (s, t) for s, t, _ in edges if s in ("_users", "_onprem")
-    }
-    for comp in arch.components:
-        if comp.role in nodes:  # a network no flow touches is the cluster, not a node
-            image = nodes[comp.role].get("image")
-            assert (image is not None) == bool(comp.diagrams), comp.role
-            assert image is None or not image.strip('"').startswith("/")  # portable paths
+    assert set(nodes) == {n.id for n in model.nodes()}
+    edges = [e for e in dot_edges(graph) if e.get("style") != "invis"]
+    assert len(edges) == len(model.edges)  # one DOT edge per model edge, none twice
+    comments = Counter(
+        part for e in edges for part in (e.get("comment") or "").strip('"').split("; ") if part
+    )
+    assert comments == Counter(f"{f.source}>{f.target}" for f in arch.flows)  # each flow once
+    for name, node in nodes.items():
+        image = (node.get("image") or "").strip('"')
+        assert image.endswith(".png"), name  # every node has an icon
+        assert not image.startswith("/")  # portable paths
+
+
+def dot_edges(graph: pydot.Graph) -> list[pydot.Edge]:
+    found = list(graph.get_edges())
+    for sub in graph.get_subgraphs():
+        found += dot_edges(sub)
+    return found
 
 
 def drawio_cells(text: str) -> list[ET.Element]:
@@ -142,16 +269,24 @@ def drawio_cells(text: str) -> list[ET.Element]:
     return root.findall("./diagram/mxGraphModel/root/mxCell")
 
 
-def test_drawio_matches_the_architecture(kb: KnowledgeBase, case: tuple[str, str]) -> None:
+def test_drawio_draws_every_component_and_flow_once(
+    kb: KnowledgeBase, case: tuple[str, str]
+) -> None:
     arch = architecture(kb, *case)
+    model = diagram_model(arch)
     cells = drawio_cells(render_diagram(arch, "drawio").decode())
     ids = [c.get("id") for c in cells]
     assert len(ids) == len(set(ids))
     assert all(c.get("parent") in ids for c in cells if c.get("id") != "0")
-    vertices = {c.get("id") for c in cells if c.get("vertex") == "1"}
-    assert {f"n-{r}" for r in expected_nodes(arch)} <= vertices
-    edges = {(c.get("source"), c.get("target"), c.get("value")) for c in cells if c.get("edge")}
-    assert {(f"n-{f.source}", f"n-{f.target}", f.label) for f in arch.flows} <= edges
+    shapes = {c.get("id"): c for c in cells if (c.get("id") or "").startswith("n-")}
+    assert set(shapes) == {f"n-{n.id}" for n in model.nodes()}
+    for cell in shapes.values():  # the same icons as the PNG, embedded
+        assert "shape=image;" in (cell.get("style") or "")
+        assert "image=data:image/png," in (cell.get("style") or "")
+    edges = {c.get("id"): c for c in cells if c.get("edge") == "1"}
+    assert set(edges) == {f"e-{e.kind}-{e.source}-{e.target}" for e in model.edges}
+    for cell in edges.values():
+        assert cell.get("source") in ids and cell.get("target") in ids
     groups = [c for c in cells if "container=1" in (c.get("style") or "")]
     assert any(c.get("id") == "g-provider" for c in groups)
     for cell in cells:
@@ -160,14 +295,12 @@ def test_drawio_matches_the_architecture(kb: KnowledgeBase, case: tuple[str, str
             assert geometry is not None and float(geometry.get("width", "0")) > 0
 
 
-def test_drawio_uses_cloud_stencils(kb: KnowledgeBase) -> None:
-    for provider, family in (
-        ("aws", "mxgraph.aws4."),
-        ("azure", "mxgraph.azure."),
-        ("gcp", "mxgraph.gcp2."),
-    ):
-        text = render_diagram(architecture(kb, "three-tier-web-vms", provider), "drawio").decode()
-        assert family in text
+def test_drawio_ids_are_stable_across_architectures(kb: KnowledgeBase) -> None:
+    """Cell ids come from roles, not positions: adding a control keeps the others' ids."""
+    plain = render_diagram(architecture(kb, "serverless-rest-api", "aws", "eu"), "drawio")
+    more = render_diagram(architecture(kb, "serverless-rest-api", "aws", "eu,encryption"), "drawio")
+    before = {c.get("id") for c in drawio_cells(plain.decode())}
+    assert before <= {c.get("id") for c in drawio_cells(more.decode())}
 
 
 def test_mermaid_is_a_flowchart_with_subgraphs(kb: KnowledgeBase, case: tuple[str, str]) -> None:
@@ -177,10 +310,11 @@ def test_mermaid_is_a_flowchart_with_subgraphs(kb: KnowledgeBase, case: tuple[st
     assert lines[0] == "---" and "flowchart TB" in lines
     opened = sum(1 for line in lines if line.strip().startswith("subgraph "))
     assert opened >= 2 and opened == sum(1 for line in lines if line.strip() == "end")
-    for role in expected_nodes(arch):
-        assert re.search(rf"^\s+{mermaid_id(role)}\[", text, re.M), role
-    for flow in arch.flows:
-        assert f'{mermaid_id(flow.source)} -->|"{flow.label}"| {mermaid_id(flow.target)}' in text
+    model = diagram_model(arch)
+    for node in model.nodes():
+        assert len(re.findall(rf"^\s+{mermaid_id(node.id)}[\[(]", text, re.M)) == 1, node.id
+    arrows = [line for line in lines if re.search(r"(-->|==>|-\.->)\|", line)]
+    assert len(arrows) == len(model.edges)
 
 
 def test_mermaid_ids_never_collide_or_close_subgraphs() -> None:

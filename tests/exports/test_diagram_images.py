@@ -11,7 +11,8 @@ import pytest
 from archkb.engine.kb import KnowledgeBase
 from archkb.exports.diagram import render_diagram
 
-from tests.exports.test_diagram import architecture, expected_nodes
+from tests.exports.pngdiff import difference
+from tests.exports.test_diagram import GOLDEN, UPDATE, architecture, expected_nodes
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz `dot`")
 
@@ -51,7 +52,7 @@ def test_svg_is_self_contained_with_every_component(
         for group in root.iter(f"{SVG}g")
         if group.get("class") == "node"
     }
-    assert expected_nodes(arch) <= titles
+    assert expected_nodes(arch) - {"_legend"} <= titles
     hrefs = [image.get(XLINK, "") for image in root.iter(f"{SVG}image")]
     assert hrefs and all(h.startswith("data:image/png;base64,") for h in hrefs)
     text = data.decode()
@@ -67,3 +68,41 @@ def test_pdf_renders(kb: KnowledgeBase) -> None:
 def test_images_are_deterministic_in_layout(kb: KnowledgeBase) -> None:
     arch = architecture(kb, "three-tier-web-vms", "gcp")
     assert render_diagram(arch, "svg") == render_diagram(arch, "svg")
+
+
+GOLDEN_IMAGES = [
+    ("serverless-rest-api", "aws", "serverless,eu"),
+    ("dr-warm-standby", "gcp", "eu,dr"),
+]
+TOLERANCE = 0.03
+"""Share of pixels that may differ: Graphviz/cairo/font versions move anti-aliasing a little."""
+
+
+@pytest.mark.parametrize(("blueprint", "provider", "needs"), GOLDEN_IMAGES)
+def test_png_matches_the_golden_picture(
+    kb: KnowledgeBase, blueprint: str, provider: str, needs: str
+) -> None:
+    """A low-resolution render against the reviewed picture in tests/golden/diagram/."""
+    data = render_diagram(architecture(kb, blueprint, provider, needs), "png", dpi=36)
+    golden = GOLDEN / f"{blueprint}-{provider}.png"
+    if UPDATE:
+        golden.write_bytes(data)
+    assert golden.exists(), f"missing {golden}; run with ARCHKB_UPDATE_GOLDEN=1"
+    share = difference(data, golden.read_bytes())
+    assert share <= TOLERANCE, f"{share:.1%} of pixels differ from {golden.name}"
+
+
+def test_png_comparison_notices_a_different_picture(kb: KnowledgeBase) -> None:
+    one = render_diagram(
+        architecture(kb, "serverless-rest-api", "aws", "serverless,eu"), "png", dpi=36
+    )
+    other = render_diagram(
+        architecture(kb, "serverless-rest-api", "gcp", "serverless,eu"), "png", dpi=36
+    )
+    assert difference(one, one) == 0
+    assert difference(one, other) > TOLERANCE
+
+
+def test_jpg_is_a_jpeg(kb: KnowledgeBase) -> None:
+    data = render_diagram(architecture(kb, "serverless-rest-api", "aws"), "jpg", dpi=36)
+    assert data[:3] == b"\xff\xd8\xff"

@@ -75,6 +75,26 @@ async def test_export_chosen_files_to_a_typed_folder(app: ArchkbApp, tmp_path: P
         assert list((folder / "iac" / "terraform").rglob("*.tf"))
 
 
+@pytest.mark.skipif(shutil.which("dot") is None, reason="the review pack's pictures need Graphviz")
+async def test_export_offers_and_writes_the_review_pack(app: ArchkbApp, tmp_path: Path) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog(app, pilot, tmp_path)
+        choices = dialog.query_one("#export-choices", SelectionList)
+        values = [choices.get_option_at_index(i).value for i in range(choices.option_count)]
+        assert "review" in values
+        choices.deselect_all()
+        choices.select("review")
+        await pilot.press("ctrl+u", *str(tmp_path / "pack"), "enter")
+        await settle(pilot)
+        review = tmp_path / "pack" / "review"
+        stem = f"{dialog.rec.blueprint}-aws"
+        assert sorted(p.name for p in review.iterdir()) == [
+            "README.md", "adr.md", "diagrams", "review.html"
+        ]  # fmt: skip
+        assert f"diagrams/{stem}.png" in (review / "README.md").read_text()
+        assert "data:image/png;base64," in (review / "review.html").read_text()
+
+
 async def test_errors_stay_in_the_dialog_and_replace_fixes_them(
     app: ArchkbApp, tmp_path: Path
 ) -> None:
