@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import CliProblem, app, provider_list, providers_option
+from .common import CliProblem, F, app, provider_list, providers_option
 from .lazy import LazyGroup
 from .recommend import NEEDS_HELP, parse_or_fail
 from .writing import write_text
@@ -39,29 +39,45 @@ def export_sqlite(ctx: click.Context, file: Path, force: bool) -> None:
     click.echo(f"wrote {file}", err=True)
 
 
+def decision_options(func: F) -> F:
+    """What a decision export takes: the needs, providers, options ranked, the one decided on
+    and the decision date (an input, so the same inputs give the same file)."""
+    for option in reversed(
+        [
+            click.option("--needs", required=True, help=NEEDS_HELP),
+            providers_option,
+            click.option(
+                "--top",
+                default=3,
+                show_default=True,
+                type=click.IntRange(1, 20),
+                help="Options to rank.",
+            ),
+            click.option(
+                "--rank",
+                default=1,
+                show_default=True,
+                type=click.IntRange(1, 20),
+                help="The option decided on.",
+            ),
+            click.option(
+                "--date",
+                "decided",
+                type=click.DateTime(formats=["%Y-%m-%d"]),
+                help="The decision date to write [default: today].",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 @click.command("adr")
-@click.option("--needs", required=True, help=NEEDS_HELP)
-@providers_option
-@click.option(
-    "--top", default=3, show_default=True, type=click.IntRange(1, 20), help="Options to consider."
-)
-@click.option(
-    "--rank",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1, 20),
-    help="The option decided on.",
-)
+@decision_options
 @click.option(
     "-o", "--output", required=True, type=click.Path(path_type=Path), help="Markdown file to write."
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@click.option(
-    "--date",
-    "decided",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The decision date to write [default: today].",
-)
 @click.pass_context
 def export_adr(
     ctx: click.Context,
@@ -111,29 +127,12 @@ def export_adr(
 
 
 @click.command("review")
-@click.option("--needs", required=True, help=NEEDS_HELP)
-@providers_option
-@click.option(
-    "--top", default=3, show_default=True, type=click.IntRange(1, 20), help="Options to rank."
-)
-@click.option(
-    "--rank",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1, 20),
-    help="The option decided on.",
-)
+@decision_options
 @click.option(
     "-o", "--output", required=True, type=click.Path(path_type=Path), help="Folder to write."
 )
 @click.option("--with-iac", is_flag=True, help="Add the starter IaC per provider (iac/PROVIDER/).")
 @click.option("--force", is_flag=True, help="Replace the folder if it is not empty.")
-@click.option(
-    "--date",
-    "decided",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The decision date for the pack's ADR [default: today].",
-)
 @click.pass_context
 def export_review(
     ctx: click.Context,
