@@ -43,4 +43,10 @@ def emit_rows(
             table.add_column(header, overflow="fold")
         for row in rows:
             table.add_row(*row)
-        console().print(table)
+        out = console()
+        if not out.is_terminal:
+            # Piped or redirected: no terminal width to fit, so never wrap a cell mid-word.
+            from rich.console import Console
+
+            out = Console(highlight=False, soft_wrap=False, width=100_000)
+        out.print(table)
