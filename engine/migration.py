@@ -224,19 +224,20 @@ def _parent(
     """The resource a configuration resource belongs to: one it references that the same
     service (or its product) owns; else the only main resource of that service in its module."""
     family = {owner.service.id, owner.service.feature_of}
-    candidates = [
-        ref
-        for ref in item.refs
-        if (other := owners.get(ref)) is not None
-        and (other.service.id in family or other.service.feature_of == owner.service.id)
-    ]
+
+    def related(other: Owner | None) -> bool:
+        return other is not None and (
+            other.service.id in family or other.service.feature_of == owner.service.id
+        )
+
+    candidates = [ref for ref in item.refs if related(owners.get(ref))]
     if not candidates:
         mains = [
             address
             for address, other in owners.items()
             if other is not None
             and other.main
-            and other.service.id == owner.service.id
+            and related(other)
             and by_address[address].module == item.module
         ]
         candidates = mains if len(mains) == 1 else []

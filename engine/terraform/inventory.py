@@ -81,7 +81,7 @@ def read_inventory(path: Path, progress: Progress | None = None) -> Inventory:
     if not path.exists():
         raise InventoryInputError(f"{path}: no such file or folder")
     if path.is_file():
-        folders = {path.parent.resolve(): [path]}
+        folders = {path.parent.resolve(): [path.parent.resolve() / path.name]}
         base = path.parent
     else:
         folders = _folders(path)
@@ -185,8 +185,11 @@ def _read_file(walk: _Walk, file: Path, module: str) -> list[Block]:
         walk.items.append(_unparsed(walk, file, 1, module, problem))
         return []
     assert parsed is not None
+    lines = set()
     for item in parsed.problems:
-        walk.items.append(_unparsed(walk, file, item.line, module, item.message))
+        if item.line not in lines:  # one row per place, however many errors start there
+            lines.add(item.line)
+            walk.items.append(_unparsed(walk, file, item.line, module, item.message))
     return parsed.blocks
 
 
@@ -214,10 +217,8 @@ def _parse(walk: _Walk, file: Path) -> tuple[ParsedFile | None, str]:
 
 
 def _relative(walk: _Walk, file: Path) -> str:
-    try:
-        return file.resolve().relative_to(walk.base).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(file.resolve(), walk.base)).as_posix()
+    # Not resolved: a symlinked file is named where it is linked, not where it points.
+    return Path(os.path.relpath(file, walk.base)).as_posix()
 
 
 def _unparsed(walk: _Walk, file: Path, line: int, module: str, message: str) -> InventoryItem:
