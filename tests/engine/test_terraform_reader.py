@@ -171,7 +171,7 @@ def test_a_path_without_terraform_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InventoryInputError, match="no such file"):
         read_inventory(tmp_path / "missing")
     (tmp_path / "README.md").write_text("# nothing here\n")
-    with pytest.raises(InventoryInputError, match="no .tf"):
+    with pytest.raises(InventoryInputError, match=r"no \.tf"):
         read_inventory(tmp_path)
 
 

@@ -1,0 +1,148 @@
+"""`archkb map` on existing Terraform and on lists of names: shapes, provider sniffing, --all,
+several targets, exit 2 on bad input, output that never wraps mid-word."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, run_cli
+
+TF = DATA / "tf"
+
+
+def test_from_is_read_from_the_code() -> None:
+    result = run_cli("map", str(TF / "aws-serverless"), "--to", "gcp", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["source_provider"] == "aws" and data["target_providers"] == ["gcp"]
+    assert data["summary"]["total"] == len(data["rows"]) == 8
+    row = data["rows"][0]
+    assert set(row) == {
+        "item",
+        "resource_type",
+        "file",
+        "line",
+        "module",
+        "status",
+        "source",
+        "target",
+        "alternatives",
+        "folded_into",
+        "note",
+    }
+    assert (row["file"], row["line"]) == ("main.tf", 2)
+
+
+def test_several_targets_give_targets_per_provider() -> None:
+    data = json.loads(run_cli("map", str(TF / "gcp-data"), "--to", "aws,azure", "--json").stdout)
+    assert set(data["by_target"]) == {"aws", "azure"}
+    for row in data["rows"]:
+        assert "target" not in row and set(row["targets"]) == {"aws", "azure"}
+
+
+def test_default_targets_are_the_other_providers() -> None:
+    data = json.loads(run_cli("map", str(TF / "azure-web"), "--json").stdout)
+    assert data["target_providers"] == ["aws", "gcp"]
+
+
+def test_all_shows_folded_and_glue_rows() -> None:
+    tree = str(TF / "modules-tree")
+    short = run_cli("map", tree, "--to", "gcp", "--format", "csv").stdout
+    full = run_cli("map", tree, "--to", "gcp", "--format", "csv", "--all").stdout
+    assert "random_id.suffix" not in short and "random_id.suffix" in full
+    assert "module.network.aws_subnet.private" in full
+    assert "module.network.aws_subnet.private" not in short
+    assert "module.cluster" in short  # unread registry modules are rows, never dropped
+
+
+def test_a_broken_file_does_not_abort_the_folder() -> None:
+    result = run_cli("map", str(TF / "traps"), "--to", "azure", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["summary"]["unparsed"] == 2
+    unparsed = [r for r in data["rows"] if r["status"] == "unparsed"]
+    assert {r["file"] for r in unparsed} == {"hopeless.tf", "latin1.tf"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "gcp", "--to", "azure"], "holds 8 aws resources, no gcp"),
+        (["--from", "aws", "--to", "aws"], "the source cannot be a target"),
+        (["--to", "aws"], "already on aws"),
+        (["--from", "oracle"], "unknown provider"),
+        (["--to", "ibm"], "unknown provider"),
+    ],
+)
+def test_provider_mistakes_exit_2(args: list[str], message: str) -> None:
+    result = run_cli("map", str(TF / "aws-serverless"), *args)
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+
+
+def test_bad_paths_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes.md").write_text("x\n")
+    (tmp_path / "only-vars.tf").write_text('variable "x" {}\n')
+    cases = [
+        (["--from", "aws", str(tmp_path / "missing.tf")], "no such file"),
+        (["--from", "aws", str(tmp_path / "empty")], "no .tf, .tf.json or .tofu files"),
+        ([str(tmp_path / "only-vars.tf")], "nothing to map"),
+    ]
+    for args, text in cases:
+        result = run_cli("map", *args)
+        assert result.exit_code == 2 and text in result.stderr, (args, result.stderr)
+
+
+def test_unknown_provider_code_needs_from(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "github_repository" "r" {}\n')
+    result = run_cli("map", str(tmp_path))
+    assert result.exit_code == 2 and "give --from" in result.stderr
+
+
+def test_lists_of_names_and_stdin(tmp_path: Path) -> None:
+    bill = tmp_path / "bill.txt"
+    bill.write_text("# our services\nAmazon S3\nlambda\nAzure Functions\nnot-a-service\n")
+    data = json.loads(run_cli("map", "--from", "aws", "--to", "gcp", str(bill), "--json").stdout)
+    assert [r["status"] for r in data["rows"]] == ["exact", "exact", "unknown", "unknown"]
+    assert "azure service" in data["rows"][2]["note"]
+    stdin = run_cli(
+        "map", "--from", "aws", "--to", "gcp", "-", "--format", "csv", input="DynamoDB\n"
+    )
+    assert stdin.exit_code == 0 and "Firestore" in stdin.stdout
+    hcl = run_cli(
+        "map",
+        "--from",
+        "aws",
+        "--to",
+        "gcp",
+        "-",
+        "--json",
+        input='resource "aws_sqs_queue" "q" {}\n',
+    )
+    assert json.loads(hcl.stdout)["rows"][0]["item"] == "aws_sqs_queue.q"
+    assert run_cli("map", "--from", "aws", "--to", "gcp", str(tmp_path / "none.txt")).exit_code == 2
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n")
+    result = run_cli("map", "--from", "aws", "--to", "gcp", str(empty))
+    assert result.exit_code == 2 and "nothing to map" in result.stderr
+
+
+def test_piped_table_never_wraps_mid_word() -> None:
+    result = run_cli("map", str(TF / "aws-serverless"), "--to", "azure")
+    assert result.exit_code == 0
+    data = json.loads(run_cli("map", str(TF / "aws-serverless"), "--to", "azure", "--json").stdout)
+    for row in data["rows"]:
+        # each cell's full text sits on one line of the table
+        assert any(
+            row["item"] in line and row["note"] in line for line in result.stdout.splitlines()
+        )
+    assert "by service" in result.stdout and "coverage" in result.stdout
+
+
+def test_markdown_has_rows_and_rollup() -> None:
+    out = run_cli("map", str(TF / "aws-serverless"), "--to", "gcp,azure", "--format", "md").stdout
+    assert "| item | where | source service | → gcp | → azure | status | note |" in out
+    assert "| source service | resources | folded | → gcp | → azure |" in out
