@@ -68,9 +68,13 @@ def looks_like_terraform(text: str) -> bool:
 
 
 def read_bill(
-    path: Path | None, stdin_text: str | None = None, progress: Progress | None = None
+    path: Path | None,
+    stdin_text: str | None = None,
+    progress: Progress | None = None,
+    detail: frozenset[str] | None = None,
 ) -> Bill:
-    """Names or a Terraform inventory from a file, a folder, or stdin (`path` None)."""
+    """Names or a Terraform inventory from a file, a folder, or stdin (`path` None); `detail`
+    as for `read_inventory`."""
     from .terraform import InventoryInputError, inventory_from_text, read_inventory
 
     if path is None:
@@ -81,7 +85,7 @@ def read_bill(
         return Bill("list", _nonempty(items_from_list(text), "<stdin>"))
     if is_terraform_path(path):
         try:
-            inventory = read_inventory(path, progress)
+            inventory = read_inventory(path, progress, detail)
         except InventoryInputError as exc:
             raise BillInputError(str(exc)) from None
         return Bill("terraform", [], _nonempty_inventory(inventory, str(path)))

@@ -219,10 +219,10 @@ def _parent(
     item: InventoryItem,
     owner: Owner,
     owners: dict[str, Owner | None],
-    by_address: dict[str, InventoryItem],
+    mains: dict[tuple[str, str], list[str]],
 ) -> str | None:
     """The resource a configuration resource belongs to: one it references that the same
-    service (or its product) owns; else the only main resource of that service in its module."""
+    service (or its product) owns; else the only main resource of that family in its module."""
     family = {owner.service.id, owner.service.feature_of}
 
     def related(other: Owner | None) -> bool:
@@ -232,19 +232,12 @@ def _parent(
 
     candidates = [ref for ref in item.refs if related(owners.get(ref))]
     if not candidates:
-        mains = [
-            address
-            for address, other in owners.items()
-            if other is not None
-            and other.main
-            and related(other)
-            and by_address[address].module == item.module
-        ]
-        candidates = mains if len(mains) == 1 else []
+        product = owner.service.feature_of or owner.service.id
+        local = mains.get((item.module, product), [])
+        candidates = local if len(local) == 1 else []
     if not candidates:
         return None
-    candidates.sort(key=lambda ref: (not _is_main(owners.get(ref)), ref))
-    return candidates[0]
+    return min(candidates, key=lambda ref: (not _is_main(owners.get(ref)), ref))
 
 
 def _fold_targets(
@@ -252,10 +245,15 @@ def _fold_targets(
 ) -> dict[str, str]:
     """Configuration resource → the top resource it folds into (a child of a child goes to the
     top); resources whose parent is not in the code are left out."""
+    mains: dict[tuple[str, str], list[str]] = {}
+    for address, owner in owners.items():
+        if owner is not None and owner.main:
+            product = owner.service.feature_of or owner.service.id
+            mains.setdefault((by_address[address].module, product), []).append(address)
     direct = {}
     for address, owner in owners.items():
         if owner is not None and not owner.main:
-            parent = _parent(by_address[address], owner, owners, by_address)
+            parent = _parent(by_address[address], owner, owners, mains)
             if parent is not None and parent != address:
                 direct[address] = parent
     out = {}

@@ -62,28 +62,51 @@ def _parser() -> tuple[Parser, Query]:
     return tree_sitter.Parser(language), query
 
 
-def parse_hcl(source: bytes) -> ParsedFile:
-    """Blocks of one `.tf` / `.tofu` file; syntax errors become problems with their line."""
+def parse_hcl(source: bytes, detail: frozenset[str] | None = None) -> ParsedFile:
+    """Blocks of one `.tf` / `.tofu` file; syntax errors become problems with their line.
 
-    parser, _ = _parser()
+    Args:
+        source: the file's bytes.
+        detail: resource and data types whose literal attributes are read in full (the types
+            attribute rules look at); None reads them for every type. Other blocks keep only
+            `count` / `for_each`; module blocks always keep `source` and `version`.
+    """
+
+    import tree_sitter
+
+    parser, query = _parser()
     tree = parser.parse(source)
     root = tree.root_node
     blocks: list[Block] = []
     problems: list[SyntaxProblem] = []
     body = next((c for c in root.children if c.type == "body"), None)
     top = body.children if body is not None else root.children
-    _collect(top, source, blocks, problems)
+    # One query over the file finds every `name.attr…` reference; blocks take theirs by range.
+    captured = tree_sitter.QueryCursor(query).captures(root)
+    roots = sorted((n for nodes in captured.values() for n in nodes), key=lambda n: n.start_byte)
+    _collect(top, _File(source, roots, [r.start_byte for r in roots], detail), blocks, problems)
     return ParsedFile(blocks, problems)
+
+
+@dataclass(frozen=True)
+class _File:
+    source: bytes
+    roots: list[Node]
+    starts: list[int]
+    detail: frozenset[str] | None
 
 
 def _collect(
     nodes: list[Node],
-    source: bytes,
+    f: _File,
     blocks: list[Block],
     problems: list[SyntaxProblem],
 ) -> None:
+    source = f.source
     for node in nodes:
         if node.type == "block":
+            if not node.has_error and _text(node.children[0], source) not in BLOCK_KINDS:
+                continue  # variables, outputs, providers: nothing the inventory needs
             kind, labels = _head(node, source)
             inner = _body(node)
             if node.has_error:
@@ -96,18 +119,18 @@ def _collect(
             else:
                 hoisted = []
             if kind in BLOCK_KINDS:
-                block = _block(node, kind, labels, source, hoisted)
+                block = _block(node, kind, labels, f, hoisted)
                 if block is None:
                     problems.append(SyntaxProblem(_error_line(node), f"unreadable {kind} block"))
                 else:
                     blocks.append(block)
             elif node.has_error and not hoisted:
                 problems.append(SyntaxProblem(_error_line(node), f"syntax error in {kind} block"))
-            _collect(hoisted, source, blocks, problems)
+            _collect(hoisted, f, blocks, problems)
         elif node.type == "ERROR" or node.has_error or node.is_missing:
             inner_blocks = [c for c in node.children if c.type == "block"]
             problems.append(SyntaxProblem(_error_line(node), "syntax error"))
-            _collect(inner_blocks, source, blocks, problems)
+            _collect(inner_blocks, f, blocks, problems)
 
 
 def _head(node: Node, source: bytes) -> tuple[str, tuple[str, ...]]:
@@ -134,9 +157,10 @@ def _block(
     node: Node,
     kind: str,
     labels: tuple[str, ...],
-    source: bytes,
+    f: _File,
     skip: list[Node],
 ) -> Block | None:
+    source = f.source
     expected = {"resource": 2, "data": 2, "module": 1, "locals": 0}[kind]
     if len(labels) != expected or not all(labels):
         return None
@@ -144,10 +168,23 @@ def _block(
     body = _body(node)
     end = skip[0].start_byte if skip else node.end_byte
     if body is not None:
-        _attributes(body, source, "", attributes, 0, end)
-    refs = _refs(node, source, end) if kind != "data" else {}
+        brief = kind in ("resource", "data") and f.detail is not None and labels[0] not in f.detail
+        if kind == "locals" or brief:
+            _meta_arguments(body, source, attributes)
+        else:
+            _attributes(body, source, "", attributes, 0, end)
+    refs = _refs(node, f, end) if kind != "data" else {}
     error = _error_line(node) if node.has_error else None
     return Block(kind, labels, node.start_point[0] + 1, attributes, refs, error)
+
+
+def _meta_arguments(body: Node, source: bytes, out: dict[str, str]) -> None:
+    """Only `count` / `for_each`: all a resource needs when no rule reads its attributes."""
+    for child in body.children:
+        if child.type == "attribute":
+            name = _text(child.children[0], source)
+            if name in ("count", "for_each"):
+                out[name] = _literal(child, source) or "(expression)"
 
 
 def _attributes(
@@ -205,13 +242,12 @@ def _literal(attribute: Node, source: bytes) -> str | None:
     return _text(inner, source)
 
 
-def _refs(node: Node, source: bytes, end: int) -> dict[str, frozenset[str]]:
+def _refs(node: Node, f: _File, end: int) -> dict[str, frozenset[str]]:
     """References in the block, keyed by the top-level attribute or nested block they sit in."""
-    import tree_sitter
-
-    _, query = _parser()
-    captured = tree_sitter.QueryCursor(query).captures(node)
-    roots = [r for nodes in captured.values() for r in nodes if r.start_byte < end]
+    source = f.source
+    roots = f.roots[
+        bisect.bisect_left(f.starts, node.start_byte) : bisect.bisect_left(f.starts, end)
+    ]
     if not roots:
         return {}
     body = _body(node)

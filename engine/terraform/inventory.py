@@ -70,10 +70,19 @@ class _Walk:
     files: int = 0
     total: int = 0
     progress: Progress | None = None
+    detail: frozenset[str] | None = None
 
 
-def read_inventory(path: Path, progress: Progress | None = None) -> Inventory:
+def read_inventory(
+    path: Path, progress: Progress | None = None, detail: frozenset[str] | None = None
+) -> Inventory:
     """Read a `.tf` / `.tf.json` / `.tofu` file or a folder (recursively) into an inventory.
+
+    Args:
+        path: a Terraform file or a folder.
+        progress: called with (files read, files found) as reading goes on.
+        detail: resource types whose literal attributes are kept in full (those attribute
+            rules read, see `owners.rule_types`); None keeps them for every type.
 
     Raises:
         InventoryInputError: the path does not exist or holds no Terraform files.
@@ -88,7 +97,12 @@ def read_inventory(path: Path, progress: Progress | None = None) -> Inventory:
         base = path
     if not folders:
         raise InventoryInputError(f"{path}: no .tf, .tf.json or .tofu files in this folder")
-    walk = _Walk(base.resolve(), total=sum(len(f) for f in folders.values()), progress=progress)
+    walk = _Walk(
+        base.resolve(),
+        total=sum(len(f) for f in folders.values()),
+        progress=progress,
+        detail=detail,
+    )
     for folder in folders:
         if folder not in walk.visited:
             _read_module(walk, folder, "", [], folders)
@@ -213,7 +227,7 @@ def _parse(walk: _Walk, file: Path) -> tuple[ParsedFile | None, str]:
         return None, f"not UTF-8 text (byte {exc.start})"
     if file.name.endswith(".json"):
         return parse_json(text), ""
-    return parse_hcl(data), ""
+    return parse_hcl(data, walk.detail), ""
 
 
 def _relative(walk: _Walk, file: Path) -> str:

@@ -129,6 +129,11 @@ def _rule_index(kb: KnowledgeBase) -> dict[str, list[tuple[AttributeRule, Servic
     return index
 
 
+def rule_types(kb: KnowledgeBase) -> frozenset[str]:
+    """Resource types some attribute rule looks into: the reader keeps their attributes."""
+    return frozenset(_rule_index(kb))
+
+
 def _module_index(kb: KnowledgeBase) -> dict[str, Service]:
     index: dict[str, Service] | None = kb.memo.get("tf-modules")
     if index is None:

@@ -188,3 +188,14 @@ def test_special_files_do_not_block_or_abort(tmp_path: Path) -> None:
 def test_unquoted_labels_of_old_terraform() -> None:
     parsed = parse_hcl(b'resource aws_sqs_queue legacy {\n  name = "q"\n}\n')
     assert parsed.blocks[0].labels == ("aws_sqs_queue", "legacy") and not parsed.problems
+
+
+def test_detail_limits_attributes_to_the_types_rules_read() -> None:
+    inventory = read_inventory(TF / "modules-tree", detail=frozenset({"aws_db_instance"}))
+    items = by_address(inventory)
+    assert items["module.network.module.db.aws_db_instance.main"].attributes["engine"] == "postgres"
+    assert items["module.network.aws_subnet.private"].attributes == {"count": "2"}
+    assert items["module.network.aws_security_group.web"].attributes == {}
+    assert items["module.cluster"].attributes["source"] == "terraform-aws-modules/eks/aws"
+    # references are kept whatever the detail
+    assert items["module.network.aws_subnet.private"].refs == ["module.network.aws_vpc.this"]
