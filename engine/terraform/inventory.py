@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .hcl import Block, ParsedFile, parse_hcl, parse_json
+from .hcl import Block, ParsedFile, SyntaxProblem, parse_hcl, parse_json
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_MODULE_DEPTH = 16
@@ -71,6 +71,8 @@ class _Walk:
     total: int = 0
     progress: Progress | None = None
     detail: frozenset[str] | None = None
+    parsed: dict[Path, list[tuple[Path, Block]]] = field(default_factory=dict)
+    problems: dict[Path, list[tuple[Path, SyntaxProblem]]] = field(default_factory=dict)
 
 
 def read_inventory(
@@ -103,10 +105,26 @@ def read_inventory(
         progress=progress,
         detail=detail,
     )
-    for folder in folders:
+    # Roots first: a folder some other folder calls as a local module is read through its
+    # caller, so its resources carry the caller's module path (and are listed once).
+    called = {
+        target
+        for folder in folders
+        for _, block in _blocks(walk, folder, folders[folder])
+        if block.kind == "module"
+        and (target := _local_target(folder, block.attributes.get("source", ""))) is not None
+        and target != folder
+    }
+    for folder in sorted(folders, key=lambda f: f in called):
         if folder not in walk.visited:
             _read_module(walk, folder, "", [], folders)
     return Inventory(root=str(path), files=walk.files, items=walk.items)
+
+
+def _local_target(folder: Path, source: str) -> Path | None:
+    if source.startswith(("./", "../")) or source in (".", ".."):
+        return (folder / source).resolve()
+    return None
 
 
 def inventory_from_text(text: str, name: str = "<stdin>") -> Inventory:
@@ -178,9 +196,9 @@ def _read_module(
     if files is None:
         files = _terraform_files(folder, os.listdir(folder))
         walk.total += len(files)
-    blocks: list[tuple[Path, Block]] = []
-    for file in files:
-        blocks.extend((file, b) for b in _read_file(walk, file, module))
+    blocks = _blocks(walk, folder, files)
+    for file, problem in walk.problems.pop(folder, []):
+        walk.items.append(_unparsed(walk, file, problem.line, module, problem.message))
     locals_refs = _locals(blocks)
     prefix = f"{module}." if module else ""
     for file, block in blocks:
@@ -190,21 +208,30 @@ def _read_module(
             _module_call(walk, folder, file, block, module, stack, folders)
 
 
-def _read_file(walk: _Walk, file: Path, module: str) -> list[Block]:
-    walk.files += 1
-    if walk.progress is not None:
-        walk.progress(walk.files, walk.total)
-    parsed, problem = _parse(walk, file)
-    if problem:
-        walk.items.append(_unparsed(walk, file, 1, module, problem))
-        return []
-    assert parsed is not None
-    lines = set()
-    for item in parsed.problems:
-        if item.line not in lines:  # one row per place, however many errors start there
-            lines.add(item.line)
-            walk.items.append(_unparsed(walk, file, item.line, module, item.message))
-    return parsed.blocks
+def _blocks(walk: _Walk, folder: Path, files: list[Path]) -> list[tuple[Path, Block]]:
+    """The blocks of a folder's files, parsed once; their problems wait in `walk.problems`
+    until the folder is read (when its module path is known)."""
+    if folder in walk.parsed:
+        return walk.parsed[folder]
+    blocks: list[tuple[Path, Block]] = []
+    problems: list[tuple[Path, SyntaxProblem]] = []
+    for file in files:
+        walk.files += 1
+        if walk.progress is not None:
+            walk.progress(walk.files, walk.total)
+        parsed, reason = _parse(walk, file)
+        if parsed is None:
+            problems.append((file, SyntaxProblem(1, reason)))
+            continue
+        lines = set()
+        for problem in parsed.problems:
+            if problem.line not in lines:  # one row per place, however many errors start there
+                lines.add(problem.line)
+                problems.append((file, problem))
+        blocks.extend((file, b) for b in parsed.blocks)
+    walk.parsed[folder] = blocks
+    walk.problems[folder] = problems
+    return blocks
 
 
 def _parse(walk: _Walk, file: Path) -> tuple[ParsedFile | None, str]:
@@ -322,8 +349,8 @@ def _module_call(
     (name,) = block.labels
     address = f"{module}.module.{name}" if module else f"module.{name}"
     source = block.attributes.get("source", "")
-    if source.startswith(("./", "../")) or source in (".", ".."):
-        target = (folder / source).resolve()
+    target = _local_target(folder, source)
+    if target is not None:
         if target in stack or target == folder:
             message = f"module source {source} calls a module already being read (a cycle)"
         elif len(stack) >= MAX_MODULE_DEPTH:

@@ -199,3 +199,17 @@ def test_detail_limits_attributes_to_the_types_rules_read() -> None:
     assert items["module.cluster"].attributes["source"] == "terraform-aws-modules/eks/aws"
     # references are kept whatever the detail
     assert items["module.network.aws_subnet.private"].refs == ["module.network.aws_vpc.this"]
+
+
+def test_a_called_folder_is_read_through_its_caller_whatever_the_order(tmp_path: Path) -> None:
+    (tmp_path / "a-module").mkdir()
+    (tmp_path / "a-module" / "main.tf").write_text('resource "aws_sqs_queue" "q" {}\n')
+    (tmp_path / "a-module" / "bad.tf").write_text("}}}\n")
+    (tmp_path / "z-root").mkdir()
+    (tmp_path / "z-root" / "main.tf").write_text('module "x" {\n  source = "../a-module"\n}\n')
+    inventory = read_inventory(tmp_path)
+    assert [(i.kind, i.address, i.module) for i in inventory.items] == [
+        ("unparsed", "a-module/bad.tf:1", "module.x"),
+        ("resource", "module.x.aws_sqs_queue.q", "module.x"),
+    ]
+    assert inventory.files == 3
