@@ -126,6 +126,44 @@ def sniff_providers(kb: KnowledgeBase, inventory: Inventory) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+class ProviderChoiceError(ValueError):
+    """The source or target providers do not fit the code; the message says what was found."""
+
+
+def settle_providers(
+    kb: KnowledgeBase,
+    inventory: Inventory,
+    source: str | None,
+    targets: Sequence[str] | None,
+    name: str,
+) -> tuple[str, list[str]]:
+    """The source provider (read from the code when None) and the targets (default: the other
+    providers), checked against what the code holds.
+
+    Raises:
+        ProviderChoiceError: nothing of a known provider in the code and no source given; the
+            code holds none of `source`'s resources but others; or a target is the source.
+    """
+    found = sniff_providers(kb, inventory)
+    described = ", ".join(f"{n} {p}" for p, n in found.items())
+    if source is None:
+        if not found:
+            known = ", ".join(sorted(kb.providers))
+            raise ProviderChoiceError(
+                f"{name}: cannot tell the provider (no resources of {known} found); give --from"
+            )
+        source = next(iter(found))
+    elif found and source not in found:
+        raise ProviderChoiceError(
+            f"--from {source}: {name} holds {described} resources, no {source}"
+        )
+    if targets and source in targets:
+        raise ProviderChoiceError(
+            f"--to {source}: the code is already on {source} ({described or 'no'} resources)"
+        )
+    return source, list(targets) if targets else [p for p in sorted(kb.providers) if p != source]
+
+
 def map_inventory(
     kb: KnowledgeBase, inventory: Inventory, source_provider: str, targets: Sequence[str]
 ) -> MigrationTable:

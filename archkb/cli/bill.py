@@ -23,7 +23,12 @@ def map_bill(
 ) -> MigrationTable:
     """Read the bill, settle the source and target providers, map."""
     from archkb.engine.bill import BillInputError, read_bill
-    from archkb.engine.migration import map_inventory, map_names, sniff_providers
+    from archkb.engine.migration import (
+        ProviderChoiceError,
+        map_inventory,
+        map_names,
+        settle_providers,
+    )
     from archkb.engine.terraform.owners import rule_types
 
     if source is not None and source not in kb.providers:
@@ -46,20 +51,11 @@ def map_bill(
         if source is None:
             raise CliProblem("--from: a list of service names needs its source provider")
         return map_names(kb, bill.names, source, _targets(kb, source, requested))
-    found = sniff_providers(kb, bill.inventory)
-    described = ", ".join(f"{n} {p}" for p, n in found.items()) or "no aws, azure or gcp"
-    if source is None:
-        if not found:
-            raise CliProblem(
-                f"{path_text}: cannot tell the provider (no resources of "
-                f"{', '.join(sorted(kb.providers))} found); give --from"
-            )
-        source = next(iter(found))
-    elif found and source not in found:
-        raise CliProblem(f"--from {source}: {path_text} holds {described} resources, no {source}")
-    if requested and source in requested:
-        raise CliProblem(f"--to {source}: the code is already on {source} ({described} resources)")
-    return map_inventory(kb, bill.inventory, source, _targets(kb, source, requested))
+    try:
+        source, targets = settle_providers(kb, bill.inventory, source, requested, path_text)
+    except ProviderChoiceError as exc:
+        raise CliProblem(str(exc)) from None
+    return map_inventory(kb, bill.inventory, source, targets)
 
 
 def _targets(kb: KnowledgeBase, source: str, requested: list[str] | None) -> list[str]:
