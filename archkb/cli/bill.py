@@ -14,6 +14,7 @@ from .common import CliProblem, console, provider_list
 if TYPE_CHECKING:
     from archkb.engine.kb import KnowledgeBase
     from archkb.engine.migration import MigrationRow, MigrationTable
+    from archkb.engine.results import ResolvedArchitecture
 
 _HIDDEN = ("folded", "glue")
 
@@ -178,3 +179,28 @@ def _summary_line(table: MigrationTable, show_all: bool) -> str:
         f"{s['no_equivalent']} no equivalent, {s['unknown']} unknown, {s['folded']} folded, "
         f"{s['glue']} glue, {s['unparsed']} unparsed; coverage {coverage}{hidden}"
     )
+
+
+def existing_design(kb: KnowledgeBase, path_text: str, to: str | None) -> ResolvedArchitecture:
+    """`export diagram --from-terraform DIR [--to P]`: what the code deploys, or its mapping."""
+    from archkb.engine.bill import BillInputError, is_terraform_path, read_bill
+    from archkb.engine.migration import ProviderChoiceError, map_inventory, settle_providers
+    from archkb.engine.terraform.architecture import existing_architecture
+    from archkb.engine.terraform.owners import rule_types
+
+    targets = provider_list(kb, to, "--to") if to else None
+    if targets is not None and len(targets) != 1:
+        raise CliProblem("--to: give one target provider for a diagram")
+    path = Path(path_text)
+    if path.exists() and not is_terraform_path(path):
+        raise CliProblem(f"{path_text}: not Terraform (a folder, .tf, .tf.json or .tofu file)")
+    try:
+        bill = read_bill(path, progress=_progress(), detail=rule_types(kb))
+        assert bill.inventory is not None
+        source, mapped = settle_providers(kb, bill.inventory, None, targets, path_text)
+        table = map_inventory(kb, bill.inventory, source, mapped[:1])
+        return existing_architecture(kb, bill.inventory, table, targets[0] if targets else None)
+    except (BillInputError, ProviderChoiceError, ValueError) as exc:
+        raise CliProblem(str(exc) if path_text in str(exc) else f"{path_text}: {exc}") from None
+    finally:
+        _end_progress()

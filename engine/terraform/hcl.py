@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Query
 
-BLOCK_KINDS = frozenset({"resource", "data", "module", "locals"})
-"""Top-level blocks the inventory reads; variables, outputs and providers carry no resources."""
+BLOCK_KINDS = frozenset({"resource", "data", "module", "locals", "provider"})
+"""Top-level blocks the inventory reads (providers for their region); variables and outputs
+carry no resources."""
+PLACE_ATTRIBUTES = ("region", "location")
 
 _NON_RESOURCE_ROOTS = frozenset({"var", "each", "count", "path", "terraform", "self", "module"})
 _MAX_ATTRIBUTE_DEPTH = 4
@@ -161,7 +163,7 @@ def _block(
     skip: list[Node],
 ) -> Block | None:
     source = f.source
-    expected = {"resource": 2, "data": 2, "module": 1, "locals": 0}[kind]
+    expected = {"resource": 2, "data": 2, "module": 1, "locals": 0, "provider": 1}[kind]
     if len(labels) != expected or not all(labels):
         return None
     attributes: dict[str, str] = {}
@@ -173,18 +175,21 @@ def _block(
             _meta_arguments(body, source, attributes)
         else:
             _attributes(body, source, "", attributes, 0, end)
-    refs = _refs(node, f, end) if kind != "data" else {}
+    refs = _refs(node, f, end) if kind not in ("data", "provider") else {}
     error = _error_line(node) if node.has_error else None
     return Block(kind, labels, node.start_point[0] + 1, attributes, refs, error)
 
 
 def _meta_arguments(body: Node, source: bytes, out: dict[str, str]) -> None:
-    """Only `count` / `for_each`: all a resource needs when no rule reads its attributes."""
+    """`count` / `for_each` and a literal region or location: all a resource needs when no
+    rule reads its attributes."""
     for child in body.children:
         if child.type == "attribute":
             name = _text(child.children[0], source)
             if name in ("count", "for_each"):
                 out[name] = _literal(child, source) or "(expression)"
+            elif name in PLACE_ATTRIBUTES and (value := _literal(child, source)) is not None:
+                out[name] = value
 
 
 def _attributes(

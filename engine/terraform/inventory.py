@@ -10,6 +10,7 @@ Local module sources are followed (cycle and depth guard); registry and remote m
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,9 @@ class Inventory(BaseModel):
     root: str
     files: int
     items: list[InventoryItem]
+    regions: list[str] = []
+    """Literal regions and locations in the code (provider blocks, resources), most used first,
+    normalised as codes (`West Europe` → `westeurope`)."""
 
 
 class InventoryInputError(ValueError):
@@ -72,6 +76,7 @@ class _Walk:
     progress: Progress | None = None
     detail: frozenset[str] | None = None
     parsed: dict[Path, list[tuple[Path, Block]]] = field(default_factory=dict)
+    places: Counter[str] = field(default_factory=Counter)
     problems: dict[Path, list[tuple[Path, SyntaxProblem]]] = field(default_factory=dict)
 
 
@@ -118,7 +123,8 @@ def read_inventory(
     for folder in sorted(folders, key=lambda f: f in called):
         if folder not in walk.visited:
             _read_module(walk, folder, "", [], folders)
-    return Inventory(root=str(path), files=walk.files, items=walk.items)
+    regions = [code for code, _ in sorted(walk.places.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return Inventory(root=str(path), files=walk.files, items=walk.items, regions=regions)
 
 
 def _local_target(folder: Path, source: str) -> Path | None:
@@ -206,6 +212,10 @@ def _read_module(
             walk.items.append(_resource_item(walk, file, block, module, prefix, locals_refs))
         elif block.kind == "module":
             _module_call(walk, folder, file, block, module, stack, folders)
+        if block.kind in ("provider", "resource") and (
+            place := block.attributes.get("region") or block.attributes.get("location")
+        ):
+            walk.places[place.replace(" ", "").lower()] += 1
 
 
 def _blocks(walk: _Walk, folder: Path, files: list[Path]) -> list[tuple[Path, Block]]:

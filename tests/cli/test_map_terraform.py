@@ -146,3 +146,42 @@ def test_markdown_has_rows_and_rollup() -> None:
     out = run_cli("map", str(TF / "aws-serverless"), "--to", "gcp,azure", "--format", "md").stdout
     assert "| item | where | source service | → gcp | → azure | status | note |" in out
     assert "| source service | resources | folded | → gcp | → azure |" in out
+
+
+def test_diagram_of_existing_terraform(tmp_path: Path) -> None:
+    out = tmp_path / "as-is.mmd"
+    result = run_cli(
+        "export", "diagram", "--from-terraform", str(TF / "modules-tree"), "-o", str(out)
+    )
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text()
+    assert "Region eu-west-1" in text and "Amazon VPC" in text and "Amazon RDS" in text
+    mapped = tmp_path / "to-gcp.mmd"
+    result = run_cli(
+        "export",
+        "diagram",
+        "--from-terraform",
+        str(TF / "aws-serverless"),
+        "--to",
+        "gcp",
+        "-o",
+        str(mapped),
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Cloud Run functions" in mapped.read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from-terraform", str(TF / "aws-serverless"), "--needs", "eu"], "leave out --needs"),
+        (["--from-terraform", str(TF / "aws-serverless"), "--to", "aws"], "already on aws"),
+        (["--from-terraform", str(TF / "aws-serverless"), "--to", "gcp,azure"], "one target"),
+        (["--blueprint", "serverless-rest-api", "--to", "gcp"], "--to works with"),
+        (["--from-terraform", str(DATA / "seed_services.yaml")], "not Terraform"),
+    ],
+)
+def test_diagram_mistakes_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run_cli("export", "diagram", *args, "-o", str(tmp_path / "x.mmd"))
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert not (tmp_path / "x.mmd").exists()
