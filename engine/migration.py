@@ -240,11 +240,15 @@ def _module_row(
     found = registry_module(item.type)
     owner = owner_of(kb, item) if found else None
     if owner is None or owner.service.provider != source_provider:
-        what = item.message or (
-            f"module {item.type} is not read (registry or remote source) and is not a "
-            "well-known module in the KB; its resources are not listed"
-        )
-        return MigrationRow(**base, status="unknown", note="; ".join([what, *notes[1:]]))
+        if owner is not None:
+            notes.insert(0, f"a {owner.service.provider} module; this map reads {source_provider}")
+        elif not item.message:  # else the reader's reason (cycle, not found) is notes[0]
+            notes.insert(
+                0,
+                f"module {item.type} is not read (registry or remote source) and is not a "
+                "well-known module in the KB; its resources are not listed",
+            )
+        return MigrationRow(**base, status="unknown", note="; ".join(notes))
     assert found is not None
     sub = f" (submodule {found[1]})" if found[1] else ""
     notes = [f"registry module {found[0]}{sub}, not expanded", *notes]

@@ -133,7 +133,13 @@ def _is_terraform_query(query: str) -> bool:
     from archkb.engine.bill import is_terraform_path
 
     path = Path(query)
-    return (query == "-" and not sys.stdin.isatty()) or (path.exists() and is_terraform_path(path))
+    if query == "-":
+        return not sys.stdin.isatty()
+    if path.is_dir():
+        # A folder named like a service (`s3/`) must not hide the service: it needs Terraform
+        # files near its top, or a path-looking query.
+        return "/" in query or any(path.glob("*.tf*")) or any(path.glob("*/*.tf*"))
+    return path.exists() and is_terraform_path(path)
 
 
 def _map_blueprint(

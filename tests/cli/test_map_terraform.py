@@ -185,3 +185,13 @@ def test_diagram_mistakes_exit_2(tmp_path: Path, args: list[str], message: str) 
     result = run_cli("export", "diagram", *args, "-o", str(tmp_path / "x.mmd"))
     assert result.exit_code == 2 and message in result.stderr, result.stderr
     assert not (tmp_path / "x.mmd").exists()
+
+
+def test_a_folder_named_like_a_service_does_not_hide_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "lambda").mkdir()
+    (tmp_path / "lambda" / "notes.txt").write_text("not terraform\n")
+    monkeypatch.chdir(tmp_path)
+    data = json.loads(run_cli("map", "lambda", "--json").stdout)
+    assert data["source"]["id"] == "aws-lambda"
