@@ -109,19 +109,18 @@ def _collect(
         if node.type == "block":
             if not node.has_error and _text(node.children[0], source) not in BLOCK_KINDS:
                 continue  # variables, outputs, providers: nothing the inventory needs
-            kind, labels = _head(node, source)
-            inner = _body(node)
+            kind, labels, inner = _head(node, source)
             if node.has_error:
                 # A block missing its closing brace swallows the blocks after it: take them back.
                 hoisted = [
                     c
                     for c in (inner.children if inner is not None else [])
-                    if c.type == "block" and _head(c, source)[0] in BLOCK_KINDS
+                    if c.type == "block" and _text(c.children[0], source) in BLOCK_KINDS
                 ]
             else:
                 hoisted = []
             if kind in BLOCK_KINDS:
-                block = _block(node, kind, labels, f, hoisted)
+                block = _block(node, kind, labels, inner, f, hoisted)
                 if block is None:
                     problems.append(SyntaxProblem(_error_line(node), f"unreadable {kind} block"))
                 else:
@@ -135,30 +134,29 @@ def _collect(
             _collect(inner_blocks, f, blocks, problems)
 
 
-def _head(node: Node, source: bytes) -> tuple[str, tuple[str, ...]]:
+def _head(node: Node, source: bytes) -> tuple[str, tuple[str, ...], Node | None]:
+    """A block's type, labels and body, in one pass over its children."""
     kind = ""
     labels: list[str] = []
     for child in node.children:
-        if child.type == "identifier":
+        kind_of = child.type
+        if kind_of == "identifier":
             if kind:
                 labels.append(_text(child, source))  # Terraform 0.11 allowed unquoted labels
             else:
                 kind = _text(child, source)
-        elif child.type == "string_lit":
+        elif kind_of == "string_lit":
             labels.append(_text(child, source).strip('"'))
-        elif child.type == "block_start":
-            break
-    return kind, tuple(labels)
-
-
-def _body(node: Node) -> Node | None:
-    return next((c for c in node.children if c.type == "body"), None)
+        elif kind_of == "body":
+            return kind, tuple(labels), child
+    return kind, tuple(labels), None
 
 
 def _block(
     node: Node,
     kind: str,
     labels: tuple[str, ...],
+    body: Node | None,
     f: _File,
     skip: list[Node],
 ) -> Block | None:
@@ -167,23 +165,23 @@ def _block(
     if len(labels) != expected or not all(labels):
         return None
     attributes: dict[str, str] = {}
-    body = _body(node)
+    members = body.children if body is not None else []
     end = skip[0].start_byte if skip else node.end_byte
     if body is not None:
         brief = kind in ("resource", "data") and f.detail is not None and labels[0] not in f.detail
         if kind == "locals" or brief:
-            _meta_arguments(body, source, attributes)
+            _meta_arguments(members, source, attributes)
         else:
             _attributes(body, source, "", attributes, 0, end)
-    refs = _refs(node, f, end) if kind not in ("data", "provider") else {}
+    refs = _refs(node, members, f, end) if kind not in ("data", "provider") else {}
     error = _error_line(node) if node.has_error else None
     return Block(kind, labels, node.start_point[0] + 1, attributes, refs, error)
 
 
-def _meta_arguments(body: Node, source: bytes, out: dict[str, str]) -> None:
+def _meta_arguments(members: list[Node], source: bytes, out: dict[str, str]) -> None:
     """`count` / `for_each` and a literal region or location: all a resource needs when no
     rule reads its attributes."""
-    for child in body.children:
+    for child in members:
         if child.type == "attribute":
             name = _text(child.children[0], source)
             if name in ("count", "for_each"):
@@ -206,8 +204,7 @@ def _attributes(
             elif name in ("count", "for_each", "source", "version", "type"):
                 out[prefix + name] = "(expression)"
         elif child.type == "block" and depth < _MAX_ATTRIBUTE_DEPTH:
-            kind, labels = _head(child, source)
-            inner = _body(child)
+            kind, labels, inner = _head(child, source)
             if inner is None:
                 continue
             if kind == "dynamic" and labels:
@@ -216,11 +213,11 @@ def _attributes(
                     (
                         c
                         for c in inner.children
-                        if c.type == "block" and _head(c, source)[0] == "content"
+                        if c.type == "block" and _text(c.children[0], source) == "content"
                     ),
                     None,
                 )
-                if content is not None and (content_body := _body(content)) is not None:
+                if content is not None and (content_body := _head(content, source)[2]):
                     _attributes(content_body, source, f"{prefix}{labels[0]}.", out, depth + 1, end)
             else:
                 out.setdefault(prefix + kind, "(block)")
@@ -247,7 +244,7 @@ def _literal(attribute: Node, source: bytes) -> str | None:
     return _text(inner, source)
 
 
-def _refs(node: Node, f: _File, end: int) -> dict[str, frozenset[str]]:
+def _refs(node: Node, members: list[Node], f: _File, end: int) -> dict[str, frozenset[str]]:
     """References in the block, keyed by the top-level attribute or nested block they sit in."""
     source = f.source
     roots = f.roots[
@@ -255,8 +252,6 @@ def _refs(node: Node, f: _File, end: int) -> dict[str, frozenset[str]]:
     ]
     if not roots:
         return {}
-    body = _body(node)
-    members = body.children if body is not None else []
     member_starts = [m.start_byte for m in members]
     found: dict[str, set[str]] = {}
     for root in roots:
