@@ -101,4 +101,9 @@ def _nonempty(items: list[str], name: str) -> list[str]:
 def _nonempty_inventory(inventory: Inventory, name: str) -> Inventory:
     if not inventory.items:
         raise BillInputError(f"{name}: nothing to map (no resource, data or module blocks)")
+    if all(item.kind == "unparsed" for item in inventory.items):
+        # Unreadable files are rows when the rest maps; when nothing could be read, say why.
+        shown = "; ".join(f"{i.file}:{i.line}: {i.message}" for i in inventory.items[:5])
+        more = f" (and {len(inventory.items) - 5} more)" if len(inventory.items) > 5 else ""
+        raise BillInputError(f"{name}: nothing could be read: {shown}{more}")
     return inventory

@@ -122,15 +122,25 @@ def _collect(
             if kind in BLOCK_KINDS:
                 block = _block(node, kind, labels, inner, f, hoisted)
                 if block is None:
-                    problems.append(SyntaxProblem(_error_line(node), f"unreadable {kind} block"))
+                    problems.append(
+                        SyntaxProblem(_error_line(node), f"invalid HCL: unreadable {kind} block")
+                    )
                 else:
                     blocks.append(block)
+                    if block.error_line is not None:  # mapped, and the error listed too
+                        problems.append(
+                            SyntaxProblem(
+                                block.error_line,
+                                f"invalid HCL inside {kind} {'.'.join(labels)} (its type and "
+                                "name were read; the rest of the block may be missing)",
+                            )
+                        )
             elif node.has_error and not hoisted:
-                problems.append(SyntaxProblem(_error_line(node), f"syntax error in {kind} block"))
+                problems.append(SyntaxProblem(_error_line(node), f"invalid HCL in a {kind} block"))
             _collect(hoisted, f, blocks, problems)
         elif node.type == "ERROR" or node.has_error or node.is_missing:
             inner_blocks = [c for c in node.children if c.type == "block"]
-            problems.append(SyntaxProblem(_error_line(node), "syntax error"))
+            problems.append(SyntaxProblem(_error_line(node), "invalid HCL (syntax error)"))
             _collect(inner_blocks, f, blocks, problems)
 
 

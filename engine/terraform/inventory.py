@@ -259,7 +259,7 @@ def _parse(walk: _Walk, file: Path) -> tuple[ParsedFile | None, str]:
             return None, "not a regular file"
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, f"{size:,} bytes; files over {MAX_FILE_BYTES:,} are not read"
+            return None, f"{size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not read"
         data = file.read_bytes()
     except OSError as exc:
         return None, f"cannot read ({exc.strerror})"

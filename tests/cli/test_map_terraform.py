@@ -62,9 +62,11 @@ def test_a_broken_file_does_not_abort_the_folder() -> None:
     result = run_cli("map", str(TF / "traps"), "--to", "azure", "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["summary"]["unparsed"] == 2
+    assert data["summary"]["unparsed"] == 3
     unparsed = [r for r in data["rows"] if r["status"] == "unparsed"]
-    assert {r["file"] for r in unparsed} == {"hopeless.tf", "latin1.tf"}
+    assert {r["item"] for r in unparsed} == {"hopeless.tf:1", "latin1.tf:1", "broken.tf:7"}
+    mapped = {r["item"] for r in data["rows"] if r["status"] != "unparsed"}
+    assert {"aws_s3_bucket.before", "aws_s3_bucket.half", "aws_dynamodb_table.after"} <= mapped
 
 
 @pytest.mark.parametrize(

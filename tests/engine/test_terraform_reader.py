@@ -103,7 +103,9 @@ def test_a_bad_block_costs_only_itself(traps: Inventory) -> None:
 
 def test_unreadable_files_become_unparsed_rows(traps: Inventory) -> None:
     unparsed = {i.file: i for i in traps.items if i.kind == "unparsed"}
-    assert set(unparsed) == {"hopeless.tf", "latin1.tf"}
+    assert set(unparsed) == {"hopeless.tf", "latin1.tf", "broken.tf"}
+    # the bad block maps (its type and name were read) and its error is a row of its own
+    assert unparsed["broken.tf"].line == 7 and "aws_s3_bucket.half" in unparsed["broken.tf"].message
     assert unparsed["latin1.tf"].message.startswith("not UTF-8")
     assert unparsed["hopeless.tf"].line == 1 and unparsed["hopeless.tf"].address == "hopeless.tf:1"
 
