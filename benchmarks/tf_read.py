@@ -99,14 +99,17 @@ output "queue_{n}" {{
 """
 
 
-def synth_tree(files: int) -> Path:
-    """A tree of `files` .tf files in modules of ten, the root calling each module."""
-    root = HERE / ".synth" / f"tf-{files}"
+def synth_tree(files: int, under: Path | None = None) -> Path:
+    """A tree of `files` .tf files in modules of ten, the root calling each module; kept in
+    benchmarks/.synth (git-ignored) unless `under` says where."""
+    if under is None:
+        under = HERE / ".synth"
+        under.mkdir(exist_ok=True)
+        (under / ".gitignore").write_text("*\n")
+    root = under / f"tf-{files}"
     marker = root / ".complete"
     if marker.exists():
         return root
-    (HERE / ".synth").mkdir(exist_ok=True)
-    (HERE / ".synth" / ".gitignore").write_text("*\n")
     modules = max(1, (files - 1 + 9) // 10)
     calls = []
     written = 0
