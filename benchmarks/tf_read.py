@@ -175,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real", type=Path, nargs="*", default=[])
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
+    load_before = os.getloadavg()[0]
     root = synth_tree(args.files)
     files = tf_files(root)
     process = whole_process(root, args.repeat)
@@ -209,10 +210,13 @@ def main(argv: list[str] | None = None) -> int:
             f"| real tree `{folder.name}` ({len(real)} files): tree-sitter / python-hcl2 | "
             f"{t_ts:.2f} s ({e_ts} with errors) / {t_h:.2f} s ({e_h} rejected) | |"
         )
+    load_after = os.getloadavg()[0]
     lines += [
         "",
-        f"Machine: {os.cpu_count()} logical cores shared with other work; Python "
-        f"{sys.version.split()[0]}; measured {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC.",
+        f"Machine: {os.cpu_count()} logical cores shared with other work (load average "
+        f"{load_before:.1f} before the run, {load_after:.1f} after: the minimum is the figure "
+        f"least disturbed by it); Python {sys.version.split()[0]}; measured "
+        f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC.",
         END,
     ]
     text = "\n".join(lines) + "\n"
