@@ -73,7 +73,7 @@ def owner_of(kb: KnowledgeBase, item: InventoryItem) -> Owner | None:
     services = kb.services_by_terraform_type.get(item.type, [])
     if not services:
         return None
-    service = min(services, key=lambda s: _rank(kb, s, item.type))
+    service = min(services, key=lambda s: _rank(kb, s, item.type, services))
     return Owner(service, "type", service.iac.terraform[0] == item.type)
 
 
@@ -100,17 +100,23 @@ def _matches(rule: AttributeRule, value: str | None) -> bool:
 
 
 def _rank(
-    kb: KnowledgeBase, service: Service, resource_type: str
-) -> tuple[bool, bool, bool, bool, str]:
-    """While a type still has several owners in the KB: the capability's preferred service, a
-    product before its features, the service listing the type first, exact fits, then by id."""
+    kb: KnowledgeBase, service: Service, resource_type: str, others: list[Service]
+) -> tuple[bool, bool, bool, bool, bool, str]:
+    """While a type still has several owners in the KB: the product whose id the others extend
+    (`azure-cosmos-db` before `azure-cosmos-db-for-mongodb`), the capability's preferred service
+    (Blob Storage among the storage-account services, Cosmos DB among its APIs), then exact fits
+    (the product) before partial ones (a sibling that also uses the type: Durable Functions,
+    BigLake, Spanner Graph, Cloud HSM), products before features, the service listing the type
+    first, then by id."""
     capability = kb.capabilities.get(service.capability)
     preferred = bool(capability and capability.preferred.get(service.provider) == service.id)
+    stem = any(o.id.startswith(service.id + "-") for o in others)
     return (
+        not stem,
         not preferred,
-        service.is_feature,
-        service.iac.terraform[0] != resource_type,
         service.fit is not Fit.exact,
+        service.is_feature,
+        service.iac.terraform.index(resource_type) > 0,
         service.id,
     )
 

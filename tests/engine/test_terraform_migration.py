@@ -227,3 +227,19 @@ def test_by_service_rollup_counts_folded_rows(
         r for r in table.rows if r.status == "folded" and r.source and r.source.id == "aws-vpc"
     ]
     assert vpc.rows == 1 and vpc.folded == len(folded) >= 1  # at least the subnet
+
+
+def test_while_a_type_has_several_owners_the_product_wins(kb: KnowledgeBase) -> None:
+    from archkb.engine.schema import Fit
+    from archkb.engine.terraform.owners import owner_of
+
+    lam = kb.services["aws-lambda"]
+    sibling = lam.model_copy(
+        update={"id": "aws-orchestrated-functions", "fit": Fit.partial, "caveat": "a sibling"}
+    )
+    flavour = lam.model_copy(update={"id": "aws-lambda-flavour"})
+    services = {**kb.services, sibling.id: sibling, flavour.id: flavour}
+    crowded = dataclasses.replace(kb, services=services, memo={})
+    item = inventory_from_text('resource "aws_lambda_function" "f" {}\n').items[0]
+    owner = owner_of(crowded, item)
+    assert owner is not None and owner.service.id == "aws-lambda"
