@@ -431,6 +431,16 @@ def builtin_load(plan: Plan, env: dict[str, str], tmp: Path) -> dict[str, Any]:
     return result
 
 
+def _keep_tf_read_section(out: Path, text: str) -> str:
+    """Keep the section `benchmarks/tf_read.py --write` maintains (issue 15) when rewriting."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    start, end = "<!-- tf-read:start -->", "<!-- tf-read:end -->"
+    if start not in old or end not in old:
+        return text
+    section = start + old.split(start, 1)[1].split(end, 1)[0] + end
+    return text.rstrip("\n") + "\n\n" + section + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few repetitions, no 100× scale")
@@ -475,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
             machine=machine(),
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    text = _keep_tf_read_section(args.out, text)
     tmp_out = args.out.with_suffix(".md.tmp")
     tmp_out.write_text(text, encoding="utf-8")
     os.replace(tmp_out, args.out)

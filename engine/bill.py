@@ -1,16 +1,20 @@
-"""Read what `archkb map --from P --to Q FILE` maps: a list of service names or Terraform.
+"""Read what `archkb map FILE` maps: a list of service names, or Terraform (a file or a folder).
 
-Inputs may come from unknown repositories, so reading is bounded: regular files only, no
-symlinks leading outside the given folder, a size cap per file and a file-count cap.
+Terraform goes to the reader in `engine.terraform` (resilient: unreadable files become rows).
+A name list is read here, bounded: a regular file, a size cap, UTF-8.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .terraform.inventory import Inventory, Progress
 
 MAX_INPUT_BYTES = 5 * 1024 * 1024
-MAX_TF_FILES = 500
+TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
 
 
 class BillInputError(ValueError):
@@ -18,18 +22,19 @@ class BillInputError(ValueError):
 
 
 @dataclass(frozen=True)
-class BillItem:
-    """One thing to map: a service name (from a list) or a Terraform resource."""
+class Bill:
+    """What to map: service names (`kind == "list"`) or a Terraform inventory."""
 
-    label: str
-    resource_type: str | None = None
+    kind: str
+    names: list[str]
+    inventory: Inventory | None = None
 
 
-def _read_regular(path: Path, root: Path | None = None) -> str:
-    if path.is_symlink():
-        target = path.resolve()
-        if root is not None and not target.is_relative_to(root.resolve()):
-            raise BillInputError(f"{path}: symlink points outside {root}; refusing to follow it")
+def is_terraform_path(path: Path) -> bool:
+    return path.is_dir() or path.name.endswith(TERRAFORM_SUFFIXES)
+
+
+def _read_regular(path: Path) -> str:
     if not path.exists():
         raise BillInputError(f"{path}: no such file")
     if not path.is_file():
@@ -45,64 +50,60 @@ def _read_regular(path: Path, root: Path | None = None) -> str:
         raise BillInputError(f"{path}: cannot read ({exc.strerror})") from None
 
 
-def items_from_list(text: str) -> list[BillItem]:
+def items_from_list(text: str) -> list[str]:
     """One service name per line; blank lines and `#` comments are skipped."""
-    items = [
-        BillItem(line.strip())
+    return [
+        line.strip()
         for line in text.splitlines()
         if line.strip() and not line.strip().startswith("#")
     ]
-    return items
 
 
-def items_from_terraform(text: str, name: str) -> list[BillItem]:
-    """Every `resource "TYPE" "NAME"` block of one .tf file, as `TYPE.NAME` items."""
-    import hcl2
-
-    try:
-        data = hcl2.loads(text)
-    except Exception as exc:  # python-hcl2 raises lark errors of several kinds
-        line = getattr(exc, "line", None)
-        where = f"{name}:{line}" if isinstance(line, int) and line > 0 else name
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BillInputError(f"{where}: invalid HCL ({first[:200]})") from None
-    items = []
-    for block in data.get("resource", []) or []:
-        for resource_type, instances in block.items():
-            clean_type = resource_type.strip('"')
-            for resource_name in instances:
-                items.append(BillItem(f"{clean_type}.{resource_name.strip(chr(34))}", clean_type))
-    return items
+def looks_like_terraform(text: str) -> bool:
+    stripped = text.lstrip()
+    return stripped.startswith("{") or any(
+        line.lstrip().startswith(("resource ", "module ", "data ", "terraform ", "provider "))
+        for line in text.splitlines()
+    )
 
 
-def read_bill(path: Path | None, stdin_text: str | None = None) -> tuple[list[BillItem], str]:
-    """Items to map from a file, a folder of .tf files, or stdin (`path` None).
+def read_bill(
+    path: Path | None,
+    stdin_text: str | None = None,
+    progress: Progress | None = None,
+    detail: frozenset[str] | None = None,
+) -> Bill:
+    """Names or a Terraform inventory from a file, a folder, or stdin (`path` None); `detail`
+    as for `read_inventory`."""
+    from .terraform import InventoryInputError, inventory_from_text, read_inventory
 
-    Returns:
-        The items and the input kind: `list` or `terraform`.
-    """
     if path is None:
         text = stdin_text or ""
-        if "resource" in text and "{" in text:
-            return items_from_terraform(text, "<stdin>"), "terraform"
-        return _nonempty(items_from_list(text), "<stdin>"), "list"
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*.tf") if ".terraform" not in p.parts)
-        if not files:
-            raise BillInputError(f"{path}: no .tf files in this folder")
-        if len(files) > MAX_TF_FILES:
-            raise BillInputError(f"{path}: more than {MAX_TF_FILES} .tf files")
-        items = []
-        for file in files:
-            items.extend(items_from_terraform(_read_regular(file, path), str(file)))
-        return _nonempty(items, str(path)), "terraform"
-    text = _read_regular(path)
-    if path.suffix == ".tf":
-        return _nonempty(items_from_terraform(text, str(path)), str(path)), "terraform"
-    return _nonempty(items_from_list(text), str(path)), "list"
+        if looks_like_terraform(text):
+            inventory = inventory_from_text(text)
+            return Bill("terraform", [], _nonempty_inventory(inventory, "<stdin>"))
+        return Bill("list", _nonempty(items_from_list(text), "<stdin>"))
+    if is_terraform_path(path):
+        try:
+            inventory = read_inventory(path, progress, detail)
+        except InventoryInputError as exc:
+            raise BillInputError(str(exc)) from None
+        return Bill("terraform", [], _nonempty_inventory(inventory, str(path)))
+    return Bill("list", _nonempty(items_from_list(_read_regular(path)), str(path)))
 
 
-def _nonempty(items: list[BillItem], name: str) -> list[BillItem]:
+def _nonempty(items: list[str], name: str) -> list[str]:
     if not items:
-        raise BillInputError(f"{name}: nothing to map (no service names or resource blocks)")
+        raise BillInputError(f"{name}: nothing to map (no service names)")
     return items
+
+
+def _nonempty_inventory(inventory: Inventory, name: str) -> Inventory:
+    if not inventory.items:
+        raise BillInputError(f"{name}: nothing to map (no resource, data or module blocks)")
+    if all(item.kind == "unparsed" for item in inventory.items):
+        # Unreadable files are rows when the rest maps; when nothing could be read, say why.
+        shown = "; ".join(f"{i.file}:{i.line}: {i.message}" for i in inventory.items[:5])
+        more = f" (and {len(inventory.items) - 5} more)" if len(inventory.items) > 5 else ""
+        raise BillInputError(f"{name}: nothing could be read: {shown}{more}")
+    return inventory

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .schema import Region, Service
+    from .schema import AttributeRule, Region, Service
     from .search import NameIndex
 
 RegionKey = tuple[str, "str | None", bool, "str | None"]
@@ -30,6 +30,14 @@ class KbCaches:
     """The service picked for a capability in a set of regions, or why none fits."""
     name_indexes: dict[tuple[tuple[str, ...], bool], NameIndex] = field(default_factory=dict)
     """(kinds, exact only) → the name index over those kinds."""
+    terraform_rules: dict[str, list[tuple[AttributeRule, Service]]] | None = None
+    """Terraform type → the attribute rules that claim its resources, most specific first."""
+    terraform_modules: dict[str, Service] | None = None
+    """Registry module source (lower case) → the service it deploys."""
+    terraform_prefixes: dict[str, str] | None = None
+    """Resource type prefix (`aws_`, `azapi_`) → provider."""
+    terraform_tiers: dict[str, str] | None = None
+    """Capability category → the diagram tier blueprints give it (drawing existing code)."""
     names_in_store: bool = True
     """False once the compiled store turned out to have no `names` table."""
     store_connection: sqlite3.Connection | None = None

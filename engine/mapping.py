@@ -1,5 +1,5 @@
 """Cross-cloud mapping, derived from the graph: services are equivalent when they implement the
-same capability. One service, a bill of services, or Terraform resources."""
+same capability. (Bills and Terraform inventories are mapped in `migration.py`.)"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from .equivalence import Match, lifecycle_remark, matches_for
-from .schema import Fit, Service
+from .schema import Service
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -67,24 +67,6 @@ class ServiceMapping(_Out):
     """Capability → provider → what to use where the provider has no equivalent."""
     lifecycle_note: str | None = None
     """Set when the source itself is not generally available."""
-
-
-class MigrationRow(_Out):
-    item: str
-    """The input line or Terraform resource address."""
-    resource_type: str | None
-    source: ServiceRef | None
-    target: Equivalent | None
-    fit: str
-    """exact | partial | unmapped"""
-    note: str
-
-
-class MigrationTable(_Out):
-    source_provider: str
-    target_provider: str
-    rows: list[MigrationRow]
-    summary: dict[str, int]
 
 
 def _equivalent(match: Match) -> Equivalent:
@@ -180,115 +162,4 @@ def _ref(service: Service) -> ServiceRef:
         lifecycle=service.lifecycle.status,
         facets=list(service.facets),
         feature_of=service.feature_of,
-    )
-
-
-def migration_row(
-    kb: KnowledgeBase,
-    item: str,
-    source: Service | None,
-    target_provider: str,
-    resource_type: str | None = None,
-    unmapped_note: str = "",
-) -> MigrationRow:
-    """One row of a migration table for a resolved (or unresolved) source service."""
-    if source is None:
-        return MigrationRow(
-            item=item,
-            resource_type=resource_type,
-            source=None,
-            target=None,
-            fit="unmapped",
-            note=unmapped_note,
-        )
-    found = equivalents_of(kb, source, target_provider)
-    if not found:
-        gap = kb.capabilities[source.capability].no_equivalent.get(target_provider)
-        note = gap.note if gap else f"no {target_provider} service for {source.capability}"
-        return MigrationRow(
-            item=item,
-            resource_type=resource_type,
-            source=_ref(source),
-            target=None,
-            fit="unmapped",
-            note=note,
-        )
-    best = found[0]
-    return MigrationRow(
-        item=item,
-        resource_type=resource_type,
-        source=_ref(source),
-        target=best,
-        fit=best.fit,
-        note="; ".join(text for text in (best.caveat, best.note) if text),
-    )
-
-
-def summarize(rows: Sequence[MigrationRow]) -> dict[str, int]:
-    counts = {"exact": 0, "partial": 0, "unmapped": 0}
-    for row in rows:
-        counts[row.fit] += 1
-    counts["total"] = len(rows)
-    return counts
-
-
-def services_for_resource_type(
-    kb: KnowledgeBase, resource_type: str, provider: str
-) -> list[Service]:
-    """Services of `provider` that use a Terraform resource type, the most likely first:
-    the capability's preferred service, then services listing the type first, then exact fits."""
-    services = [
-        s for s in kb.services_by_terraform_type.get(resource_type, []) if s.provider == provider
-    ]
-
-    def rank(service: Service) -> tuple[bool, bool, bool, str]:
-        capability = kb.capabilities.get(service.capability)
-        preferred = bool(capability and capability.preferred.get(provider) == service.id)
-        return (
-            not preferred,
-            service.iac.terraform[0] != resource_type,
-            service.fit is not Fit.exact,
-            service.id,
-        )
-
-    return sorted(services, key=rank)
-
-
-def map_resource_types(
-    kb: KnowledgeBase,
-    addresses: Sequence[tuple[str, str]],
-    source_provider: str,
-    target_provider: str,
-) -> MigrationTable:
-    """Map Terraform resources (address, type) of `source_provider` to `target_provider`."""
-    rows = []
-    for address, resource_type in addresses:
-        services = services_for_resource_type(kb, resource_type, source_provider)
-        if not services:
-            rows.append(
-                migration_row(
-                    kb,
-                    address,
-                    None,
-                    target_provider,
-                    resource_type,
-                    f"resource type {resource_type} is not in the KB",
-                )
-            )
-            continue
-        row = migration_row(kb, address, services[0], target_provider, resource_type)
-        if len(services) > 1:
-            others = ", ".join(s.name for s in services[1:])
-            row = row.model_copy(
-                update={
-                    "note": (row.note + "; " if row.note else "")
-                    + f"the same resource type also backs {others}"
-                }
-            )
-        rows.append(row)
-    return MigrationTable(
-        source_provider=source_provider,
-        target_provider=target_provider,
-        rows=rows,
-        summary=summarize(rows),
     )

@@ -19,6 +19,7 @@ from .screens.help import HelpScreen
 from .screens.mapping import MapScreen
 from .screens.neighbours import NeighbourhoodScreen
 from .screens.recommend import RecommendScreen
+from .screens.terraform import TerraformScreen
 
 if TYPE_CHECKING:
     from archkb.engine.kb import KnowledgeBase
@@ -39,11 +40,13 @@ class ArchkbApp(App[None]):
         "browse": BrowseScreen,
         "recommend": RecommendScreen,
         "map": MapScreen,
+        "terraform": TerraformScreen,
     }
     MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {
         "browse": "browse",
         "recommend": "recommend",
         "map": "map",
+        "terraform": "terraform",
     }
     DEFAULT_MODE = "browse"
     COMMANDS = App.COMMANDS | {RecordCommands}
@@ -52,6 +55,7 @@ class ArchkbApp(App[None]):
         Binding("b", "browse", "Browse", show=False),
         Binding("r", "recommend", "Recommend"),
         Binding("m", "map", "Map"),
+        Binding("o", "terraform", "Open Terraform", show=False),
         Binding("t", "toggle_theme", "Theme", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -174,6 +178,10 @@ class ArchkbApp(App[None]):
         if current and current.startswith("service/"):
             screen.show_service(current)
 
+    async def action_terraform(self) -> None:
+        if self._need_kb():
+            await self._to_mode("terraform")
+
     def action_neighbours(self) -> None:
         if not self._need_kb():
             return
@@ -219,6 +227,11 @@ class ArchkbApp(App[None]):
             "Recommend", "Recommend architectures for needs (r)", self.action_recommend
         )
         yield SystemCommand("Map service", "Map a service to the other clouds (m)", self.action_map)
+        yield SystemCommand(
+            "Open Terraform",
+            "Read a Terraform folder and map what it deploys (o)",
+            self.action_terraform,
+        )
         yield SystemCommand(
             "Neighbourhood", "Graph neighbours of the open record (n)", self.action_neighbours
         )

@@ -23,6 +23,7 @@ An architecture knowledge base for AWS, Azure and GCP: {counts["service"]} servi
 - **[** and **]** go back and forward
 - **r** recommends architectures for needs such as `serverless,eu`, then **e** exports one
 - **m** maps a service to the other clouds; **n** shows a record's graph neighbours
+- **o** opens a Terraform folder: what it deploys, mapped to another cloud
 - **ctrl+p** lists every command; **?** help; **q** quits
 """
 
@@ -39,6 +40,7 @@ HELP = """# archkb keys
 **Everywhere**
 
 - `/` search · `b` browse · `r` recommend · `m` map a service · `n` neighbours of the open record
+- `o` open a Terraform folder and map its inventory
 - `ctrl+p` command palette: every action, and any record by name
 - `t` dark/light theme · `?` this help · `q` (or `ctrl+q`) quit, except while typing in a box
 - `Tab` / `shift+Tab` move between panes; `Escape` goes back a level: it closes dialogs, leaves
@@ -61,6 +63,12 @@ HELP = """# archkb keys
 
 - type a service (`→` completes), `Enter` maps it; `↑` `↓` read each equivalent's caveat,
   `Enter` opens it
+
+**Terraform**
+
+- type a folder or file (`.tf`, `.tf.json`, `.tofu`), `Enter` reads it (local modules too)
+- the tree groups resources by source service, then unknown, glue and unparsed rows;
+  `↑` `↓` show each row's file, line, status and target; `p` switches the target provider
 
 The mouse works too, but nothing needs it.
 """

@@ -106,8 +106,9 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-PIPED_WIDTH = 400
-"""Columns a table may use when stdout is not a terminal (rich would squeeze it into 80)."""
+PIPED_WIDTH = 100_000
+"""Columns a table may use when stdout is not a terminal: as many as its longest cells need
+(rich would squeeze it into 80 and wrap cells), so each row stays one line for grep and awk."""
 
 
 def console() -> Console:

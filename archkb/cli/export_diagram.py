@@ -56,6 +56,13 @@ MARKDOWN = (".md", ".markdown")
     show_default=True,
     help="Flow direction: left to right or top to bottom.",
 )
+@click.option(
+    "--from-terraform",
+    "from_terraform",
+    metavar="DIR",
+    help="Draw what existing Terraform deploys (a folder, .tf, .tf.json or .tofu file).",
+)
+@click.option("--to", "to", help="With --from-terraform: draw the design mapped to this provider.")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @click.pass_context
 def diagram_command(
@@ -68,6 +75,8 @@ def diagram_command(
     output: Path | None,
     direction: str,
     force: bool,
+    from_terraform: str | None = None,
+    to: str | None = None,
 ) -> None:
     """Draw an architecture diagram for a design review.
 
@@ -82,6 +91,7 @@ def diagram_command(
       archkb export diagram --needs serverless,eu --provider aws --format png -o review.png
       archkb export diagram --needs serverless,eu --provider all --format svg
       archkb export diagram --blueprint three-tier-web-vms --provider gcp -o three-tier.drawio
+      archkb export diagram --from-terraform infra/ --to gcp --format svg
     """
     from archkb.exports.diagram import DiagramError, render_diagram
 
@@ -90,7 +100,16 @@ def diagram_command(
     kb = app(ctx).kb()
     providers = provider_list(kb, provider, "--provider")
     fmt = output_format(output, fmt)
-    archs = select_architectures(kb, needs, rank, blueprint, providers)
+    if from_terraform:
+        if needs or blueprint:
+            raise CliProblem("--from-terraform draws the code: leave out --needs and --blueprint")
+        from .bill import existing_design
+
+        archs = [existing_design(kb, from_terraform, to)]
+    elif to:
+        raise CliProblem("--to works with --from-terraform; for designs use --provider")
+    else:
+        archs = select_architectures(kb, needs, rank, blueprint, providers)
     files: list[tuple[Path, bytes]] = []
     for arch in archs:
         try:

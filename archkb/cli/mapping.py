@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +19,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from archkb.engine.kb import KnowledgeBase
-    from archkb.engine.mapping import Alternative, Equivalent, MigrationTable, ServiceMapping
+    from archkb.engine.mapping import Alternative, Equivalent, ServiceMapping
     from archkb.engine.schema import Service
 
 
@@ -28,7 +27,16 @@ if TYPE_CHECKING:
 @click.argument("query", required=False)
 @click.option("--to", "to", help="Target providers: aws,azure,gcp (default: the other two).")
 @click.option(
-    "--from", "source", help="Source provider of a bill FILE (list of names or Terraform)."
+    "--from",
+    "source",
+    help="Source provider of a bill FILE (a list of names, or Terraform: read from the code "
+    "when left out).",
+)
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Bills: also list folded (configuration) and glue rows.",
 )
 @click.option("--blueprint", help="Resolve a whole blueprint on the --to provider(s).")
 @click.option("--needs", help="With --blueprint: needs that pick the regions (e.g. eu).")
@@ -44,16 +52,19 @@ def map_command(
     needs: str | None,
     fmt: str,
     as_json: bool,
+    show_all: bool = False,
 ) -> None:
     """Map services across AWS, Azure and GCP.
 
     \b
-    QUERY is a service name, alias or near miss; with --from it is a FILE (or - for stdin):
-    one service name per line, a .tf file, or a folder of .tf files.
+    QUERY is a service name, alias or near miss; or a FILE (- for stdin): one service name
+    per line (needs --from), a .tf / .tf.json / .tofu file, or a folder of Terraform
+    (read recursively, local modules followed; --from is then read from the code).
     \b
     Examples:
       archkb map "AWS Lambda" --to azure,gcp
       archkb map cosmos --json
+      archkb map infra/ --to gcp,azure --format md
       archkb map --from aws --to gcp main.tf --format md
       archkb map --blueprint serverless-rest-api --to azure --needs eu
     """
@@ -66,14 +77,11 @@ def map_command(
         raise CliProblem(
             f"--from: unknown provider {source!r} (known: {', '.join(sorted(kb.providers))})"
         )
-    if query == "-" or Path(query).exists():
-        if source is None:
-            raise CliProblem(f"{query}: a bill needs --from PROVIDER (the provider it is on)")
-        targets = provider_list(kb, to, "--to") if to else []
-        if len(targets) != 1:
-            raise CliProblem("--to: give exactly one target provider for a bill")
-        table = _map_bill(kb, query, source, targets[0])
-        _emit_table(table, "json" if as_json else fmt)
+    if _is_bill(query):  # a bill is an existing path or -; anything else is a name
+        from .bill import emit_table, map_bill
+
+        table = map_bill(kb, query, source, to)
+        emit_table(table, "json" if as_json else fmt, show_all)
         return
     wanted = provider_list(kb, to, "--to") if to else []
     service = _resolve_source(kb, query, source, tuple(wanted))
@@ -190,71 +198,16 @@ def _render_answers(provider: str, items: list[Equivalent], gap: Alternative | N
             out.print(f"          [dim]{e.note}[/]")
 
 
-def _map_bill(kb: KnowledgeBase, path_text: str, source: str, target: str) -> MigrationTable:
-    from archkb.engine.bill import BillInputError, read_bill
-    from archkb.engine.mapping import MigrationTable, migration_row, summarize
-    from archkb.engine.search import resolve_name
-
-    try:
-        if path_text == "-":
-            items, kind = read_bill(None, sys.stdin.read())
-        else:
-            items, kind = read_bill(Path(path_text))
-    except BillInputError as exc:
-        raise CliProblem(str(exc)) from None
-    if kind == "terraform":
-        from archkb.engine.mapping import map_resource_types
-
-        return map_resource_types(
-            kb, [(i.label, i.resource_type or "") for i in items], source, target
-        )
-    rows = []
-    for item in items:
-        found = resolve_name(kb, item.label, ("service",))
-        service = kb.services[found.key.split("/", 1)[1]] if found.key else None
-        if service is not None and service.provider != source:
-            rows.append(
-                migration_row(
-                    kb,
-                    item.label,
-                    None,
-                    target,
-                    unmapped_note=f"{service.name} is a {service.provider} service, not {source}",
-                )
-            )
-            continue
-        rows.append(
-            migration_row(kb, item.label, service, target, unmapped_note="not a known service name")
-        )
-    return MigrationTable(
-        source_provider=source, target_provider=target, rows=rows, summary=summarize(rows)
-    )
-
-
-def _emit_table(table: MigrationTable, fmt: str) -> None:
-    if fmt == "json":
-        print_json(table)
-        return
-    from .tables import emit_rows
-
-    headers = ["source", "source service", "target service", "fit", "caveat / note"]
-    rows = [
-        [
-            r.item,
-            r.source.name if r.source else "?",
-            r.target.name if r.target else "—",
-            r.fit,
-            r.note,
-        ]
-        for r in table.rows
-    ]
-    emit_rows(fmt, headers, rows, title=f"{table.source_provider} → {table.target_provider}")
-    s = table.summary
-    line = f"{s['total']} item(s): {s['exact']} exact, {s['partial']} partial, {s['unmapped']} unmapped"
-    if fmt == "table":
-        console().print(line)
-    else:
-        click.echo(line, err=True)
+def _is_bill(query: str) -> bool:
+    """`-` (stdin), an existing file, or a folder of Terraform."""
+    path = Path(query)
+    if query == "-":
+        return True
+    if path.is_dir():
+        # A folder named like a service (`s3/`) must not hide the service: it needs Terraform
+        # files near its top, or a path-looking query.
+        return "/" in query or any(path.glob("*.tf*")) or any(path.glob("*/*.tf*"))
+    return path.is_file()
 
 
 def _map_blueprint(

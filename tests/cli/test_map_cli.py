@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from tests.conftest import DATA, run_cli
+from tests.conftest import run_cli
 
 
 def test_headline_mapping() -> None:
@@ -62,50 +61,6 @@ def test_ambiguous_and_unknown_exit_1() -> None:
     assert run_cli("map", "qqqzzz").exit_code == 1
     result = run_cli("map", "sql")
     assert result.exit_code == 1 and "candidates" in result.stderr
-
-
-def test_bill_from_terraform_json_shape() -> None:
-    result = run_cli(
-        "map", "--from", "aws", "--to", "azure", str(DATA / "tf" / "aws-serverless"), "--json"
-    )
-    data = json.loads(result.stdout)
-    assert set(data) == {"source_provider", "target_provider", "rows", "summary"}
-    assert data["summary"]["total"] == 8 and data["summary"]["unmapped"] == 1
-    assert {"item", "resource_type", "source", "target", "fit", "note"} == set(data["rows"][0])
-
-
-def test_bill_from_list_and_stdin(tmp_path: Path) -> None:
-    bill = tmp_path / "bill.txt"
-    bill.write_text("# our services\nAmazon S3\nlambda\nAzure Functions\nnot-a-service\n")
-    data = json.loads(
-        run_cli("map", "--from", "aws", "--to", "gcp", str(bill), "--format", "json").stdout
-    )
-    fits = [row["fit"] for row in data["rows"]]
-    assert fits == ["exact", "exact", "unmapped", "unmapped"]
-    assert "azure service" in data["rows"][2]["note"]
-    stdin = run_cli(
-        "map", "--from", "aws", "--to", "gcp", "-", "--format", "csv", input="DynamoDB\n"
-    )
-    assert stdin.exit_code == 0 and "Firestore" in stdin.stdout
-
-
-def test_bill_bad_input_exits_2(tmp_path: Path) -> None:
-    empty = tmp_path / "empty.txt"
-    empty.write_text("\n")
-    bad = tmp_path / "bad.tf"
-    bad.write_text('resource "x" {\n')
-    cases = [
-        (["--from", "aws", "--to", "gcp", str(tmp_path / "missing.tf")], "no such file"),
-        (["--from", "aws", "--to", "gcp", str(bad)], "invalid HCL"),
-        (["--from", "aws", "--to", "gcp", str(empty)], "nothing to map"),
-        (["--from", "oracle", "--to", "gcp", str(empty)], "unknown provider"),
-        (["--from", "aws", "--to", "ibm", str(empty)], "unknown provider"),
-        (["--from", "aws", str(empty)], "exactly one target"),
-    ]
-    for args, text in cases:
-        result = run_cli("map", *args)
-        assert result.exit_code == 2, (args, result.stderr)
-        assert text in result.stderr, (args, result.stderr)
 
 
 def test_blueprint_mapping() -> None:

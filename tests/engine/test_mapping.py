@@ -1,4 +1,5 @@
-"""Cross-cloud mapping: every seed service maps to its counterparts; bills and Terraform."""
+"""Cross-cloud mapping: every seed service maps to its counterparts (bills and Terraform:
+test_terraform_*.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from archkb.engine.bill import BillInputError, read_bill
 from archkb.engine.kb import KnowledgeBase
-from archkb.engine.mapping import map_resource_types, map_service
+from archkb.engine.mapping import map_service
 from archkb.engine.schema import Service
 from archkb.engine.search import resolve_name
 
@@ -69,72 +69,3 @@ def test_no_equivalent_gives_closest_and_note(kb: KnowledgeBase) -> None:
     assert mapping.equivalents["azure"] == []
     assert mapping.alternatives["azure"].closest == "azure-container-apps"
     assert mapping.alternatives["gcp"].note
-
-
-TERRAFORM_EXPECTED = {
-    ("aws-serverless", "aws", "azure"): {
-        "aws_lambda_function.orders": ("azure-functions", "exact"),
-        "aws_dynamodb_table.orders": ("azure-cosmos-db", "partial"),
-        "aws_sqs_queue.dead_letters": ("azure-service-bus", "exact"),
-        "aws_s3_bucket.archive": ("azure-blob-storage", "exact"),
-        "aws_apigatewayv2_api.http": ("azure-api-management", "exact"),
-        "aws_lambda_permission.api": (None, "unmapped"),
-    },
-    ("azure-web", "azure", "gcp"): {
-        "azurerm_kubernetes_cluster.web": ("gcp-gke", "exact"),
-        "azurerm_mssql_database.web": ("gcp-cloud-sql-for-sql-server", "exact"),
-        "azurerm_key_vault.web": ("gcp-secret-manager", "exact"),
-        "azurerm_resource_group.web": (None, "unmapped"),
-    },
-    ("gcp-data", "gcp", "aws"): {
-        "google_bigquery_dataset.analytics": ("aws-redshift", "exact"),
-        "google_storage_bucket.raw": ("aws-s3", "exact"),
-        "google_cloud_run_v2_service.api": ("aws-fargate", "partial"),
-    },
-}
-
-
-@pytest.mark.parametrize("case", sorted(TERRAFORM_EXPECTED), ids=lambda c: f"{c[0]}:{c[1]}->{c[2]}")
-def test_terraform_fixture_maps_as_expected(kb: KnowledgeBase, case: tuple[str, str, str]) -> None:
-    folder, source, target = case
-    items, kind = read_bill(DATA / "tf" / folder)
-    assert kind == "terraform"
-    table = map_resource_types(
-        kb, [(i.label, i.resource_type or "") for i in items], source, target
-    )
-    rows = {r.item: r for r in table.rows}
-    assert len(rows) == len(items)  # unknown types are listed, never dropped
-    for address, (service, fit) in TERRAFORM_EXPECTED[case].items():
-        assert (rows[address].target.id if rows[address].target else None) == service, address
-        assert rows[address].fit == fit, address
-    assert table.summary["total"] == sum(table.summary[k] for k in ("exact", "partial", "unmapped"))
-
-
-def test_bill_input_errors(tmp_path: Path) -> None:
-    with pytest.raises(BillInputError, match="no such file"):
-        read_bill(tmp_path / "missing.txt")
-    bad = tmp_path / "bad.tf"
-    bad.write_text('resource "aws_s3_bucket" "x" {\n  bucket = \n}\n')
-    with pytest.raises(BillInputError, match="invalid HCL"):
-        read_bill(bad)
-    empty = tmp_path / "empty.txt"
-    empty.write_text("# nothing\n\n")
-    with pytest.raises(BillInputError, match="nothing to map"):
-        read_bill(empty)
-    (tmp_path / "dir").mkdir()
-    with pytest.raises(BillInputError, match=r"no \.tf files"):
-        read_bill(tmp_path / "dir")
-
-
-def test_symlink_out_of_folder_is_refused(tmp_path: Path) -> None:
-    folder = tmp_path / "tf"
-    folder.mkdir()
-    outside = tmp_path / "outside.tf"
-    outside.write_text('resource "aws_s3_bucket" "x" {}\n')
-    (folder / "link.tf").symlink_to(outside)
-    with pytest.raises(BillInputError, match="outside"):
-        read_bill(folder)
-    (folder / "link.tf").unlink()
-    (folder / "zero.tf").symlink_to("/dev/zero")
-    with pytest.raises(BillInputError):
-        read_bill(folder)

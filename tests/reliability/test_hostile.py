@@ -97,8 +97,16 @@ def test_very_long_string_is_refused(tmp_path: Path) -> None:
 
 
 def test_invalid_hcl(tmp_path: Path) -> None:
+    # Issue 15: a bad block is a row with its line; the rest of the folder still maps.
     result = run(["map", "--from", "aws", "--to", "gcp", str(HOSTILE / "tf_invalid")], tmp_path)
-    assert_refused(result, "main.tf", "invalid HCL")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "main.tf:3" in result.stdout and "invalid HCL" in result.stdout
+    (tmp_path / "bad.tf").write_text("}}} not HCL {{{\n")
+    assert_refused(  # nothing readable at all: exit 2, with the reason
+        run(["map", "--from", "aws", "--to", "gcp", str(tmp_path / "bad.tf")], tmp_path),
+        "bad.tf:1",
+        "invalid HCL",
+    )
 
 
 def test_huge_terraform_file(tmp_path: Path) -> None:
