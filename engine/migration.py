@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from .mapping import equivalents_of
-from .terraform.owners import Owner, is_glue, owner_of, provider_of_type, registry_module
+from .terraform.owners import (
+    Owner,
+    is_glue,
+    is_utility_module,
+    owner_of,
+    provider_of_type,
+    registry_module,
+)
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -247,6 +254,9 @@ def _module_row(
     notes: list[str],
 ) -> MigrationRow:
     found = registry_module(item.type)
+    if found and is_utility_module(item.type):
+        notes.insert(0, f"utility module {found[0]}: computes values, deploys nothing")
+        return _new_row(**base, status="glue", note="; ".join(notes))
     owner = owner_of(kb, item) if found else None
     if owner is None or owner.service.provider != source_provider:
         if owner is not None:

@@ -37,6 +37,20 @@ glue. (`external`, `http` and `cloudinit` are data-only utility providers.)"""
 
 UTILITY_TYPES = frozenset({"terraform_data", "terraform_remote_state"})
 
+UTILITY_MODULES = re.compile(r"^(?:Azure/naming/|Azure/avm-utl-)", re.IGNORECASE)
+"""Registry modules that compute names, regions or interfaces and deploy nothing: glue."""
+
+CONFIGURING_TYPES = {
+    "azapi_update_resource": "azapi_resource",
+    "azapi_resource_action": "azapi_resource",
+}
+"""Generic types that change a resource another block (or another tool) made: they belong to
+whatever the `type` they name belongs to, as configuration."""
+
+_IAM_OF_RESOURCE = re.compile(r"^(?P<base>google_[a-z0-9_]+?)_iam_(?:member|binding|policy)$")
+"""google's per-resource IAM types (`google_pubsub_topic_iam_member`) configure the resource
+type they extend: their owner is that type's owner."""
+
 _REGISTRY = re.compile(
     r"^(?:[a-z0-9.-]+\.[a-z]+/)?(?P<ns>[A-Za-z0-9_.-]+)/(?P<name>[A-Za-z0-9_.-]+)/(?P<provider>[a-z0-9]+)(?://(?P<sub>.*))?$"
 )
@@ -59,6 +73,11 @@ def is_glue(resource_type: str) -> bool:
     return resource_type in UTILITY_TYPES or resource_type.startswith(UTILITY_PREFIXES)
 
 
+def is_utility_module(source: str) -> bool:
+    found = registry_module(source)
+    return found is not None and bool(UTILITY_MODULES.match(found[0]))
+
+
 def owner_of(kb: KnowledgeBase, item: InventoryItem) -> Owner | None:
     """The service a resource (or a registry module call) deploys, or None when unknown."""
     if item.kind == "module":
@@ -67,14 +86,27 @@ def owner_of(kb: KnowledgeBase, item: InventoryItem) -> Owner | None:
             return None
         service = _module_index(kb).get(module[0].lower())
         return Owner(service, "module", True) if service else None
-    for rule, service in _rule_index(kb).get(item.type, []):
+    ruled_type = CONFIGURING_TYPES.get(item.type, item.type)
+    for rule, service in _rule_index(kb).get(ruled_type, []):
         if _matches(rule, item.attributes.get(rule.attribute)):
-            return Owner(service, "rule", True)
+            return Owner(service, "rule", ruled_type == item.type)
     services = kb.services_by_terraform_type.get(item.type, [])
     if not services:
-        return None
+        return _owner_of_iam_type(kb, item.type)
     service = min(services, key=lambda s: _rank(kb, s, item.type, services))
     return Owner(service, "type", service.iac.terraform[0] == item.type)
+
+
+def _owner_of_iam_type(kb: KnowledgeBase, resource_type: str) -> Owner | None:
+    iam = _IAM_OF_RESOURCE.match(resource_type)
+    if iam is None:
+        return None
+    base_type = iam["base"]
+    base = kb.services_by_terraform_type.get(base_type, [])
+    if not base:
+        return None
+    service = min(base, key=lambda s: _rank(kb, s, base_type, base))
+    return Owner(service, "type", False)
 
 
 def registry_module(source: str) -> tuple[str, str] | None:
@@ -137,7 +169,8 @@ def _rule_index(kb: KnowledgeBase) -> dict[str, list[tuple[AttributeRule, Servic
 
 def rule_types(kb: KnowledgeBase) -> frozenset[str]:
     """Resource types some attribute rule looks into: the reader keeps their attributes."""
-    return frozenset(_rule_index(kb))
+    ruled = frozenset(_rule_index(kb))
+    return ruled | {t for t, ruled_type in CONFIGURING_TYPES.items() if ruled_type in ruled}
 
 
 def _module_index(kb: KnowledgeBase) -> dict[str, Service]:
