@@ -30,7 +30,7 @@ Module = dict[str, Any]
 
 LIST_FIELDS = (
     "uses", "providers", "outputs", "variables", "notes", "fill_in", "links", "aliases",
-    "required",
+    "required", "per_env",
 )  # fmt: skip
 """Catalog entry fields copied as lists (see the header of catalog.yaml)."""
 
