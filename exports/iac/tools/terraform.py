@@ -70,6 +70,7 @@ def context(arch: ResolvedArchitecture, meta: ExportMeta) -> dict[str, Any]:
         "secondary_region": arch.regions[1].code if len(arch.regions) > 1 else None,
         "replica_region": replica_region(arch),
         "state_key": arch.blueprint,
+        "checkov_stale": stale_checkov_checks(arch.provider),
         "unsupported": [m for m in modules if not m["supported"]],
         "aliases": sorted({a for m in modules for a in m["aliases"]}),
         "required_inputs": [
@@ -78,6 +79,11 @@ def context(arch: ResolvedArchitecture, meta: ExportMeta) -> dict[str, Any]:
             for req in m["required"]
         ],
     }
+
+
+def stale_checkov_checks(provider: str) -> list[dict[str, str]]:
+    """checkov checks that read only a deprecated argument on `provider` (see catalog.yaml)."""
+    return list(catalog().get("checkov_stale", {}).get(provider, []))
 
 
 def project_default(blueprint: str) -> str:
