@@ -67,8 +67,8 @@ def context(arch: ResolvedArchitecture, meta: ExportMeta) -> dict[str, Any]:
         "project_max": PROJECT_MAX,
         "region_default": arch.primary_region.code,
         "allowed_regions": sorted({*arch.allowed_regions, arch.primary_region.code}),
-        "secondary_region": arch.regions[1].code if len(arch.regions) > 1 else None,
-        "replica_region": replica_region(arch),
+        "secondary_region": secondary_region(arch),
+        "replica_region": secondary_region(arch),
         "state_key": arch.blueprint,
         "checkov_stale": stale_checkov_checks(arch.provider),
         "unsupported": [m for m in modules if not m["supported"]],
@@ -93,13 +93,12 @@ def project_default(blueprint: str) -> str:
     return "".join(word[0] for word in blueprint.split("-"))
 
 
-def replica_region(arch: ResolvedArchitecture) -> str:
-    """Where copies go (registry geo-replicas): the DR region, else another allowed region."""
-    primary: str = arch.primary_region.code
-    if len(arch.regions) > 1:
-        return str(arch.regions[1].code)
-    others = sorted(set(arch.allowed_regions) - {primary})
-    return others[0] if others else primary
+def secondary_region(arch: ResolvedArchitecture) -> str | None:
+    """The region the engine chose for the standby or second copy (role `secondary`), if any.
+
+    Copies (registry geo-replicas) go there and nowhere else: a single-region architecture gets
+    none rather than a region picked here."""
+    return next((str(r.code) for r in arch.regions if r.role == "secondary"), None)
 
 
 def hcl_ident(name: str) -> str:

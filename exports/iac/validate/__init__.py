@@ -44,7 +44,7 @@ class Report:
 
 def validate_modules(modules: list[Module], schemas: dict[str, ProviderSchema]) -> Report:
     """Schema checks and behaviour rules over already-read modules."""
-    report = Report(files=len({b.file for m in modules for b in m.blocks}))
+    report = Report(files=sum(len(m.files) for m in modules))
     for module in modules:
         for block in module.blocks:
             if block.kind not in ("resource", "data"):

@@ -67,6 +67,7 @@ class Module:
     path: str
     """Relative to the validated folder ('.' for its top)."""
     blocks: list[Block] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Block]:
         return [b for b in self.blocks if b.kind == kind]
@@ -143,6 +144,7 @@ def read_folder(root: Path) -> list[Module]:
         folder = str(rel.parent)
         module = modules.setdefault(folder, Module(folder))
         module.blocks += parse_file(path, str(rel))
+        module.files.append(str(rel))
     if not modules:
         raise ConfigError(f"{root}: no .tf files")
     return list(modules.values())
