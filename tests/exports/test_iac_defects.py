@@ -25,7 +25,8 @@ META = ExportMeta("0.0-test", "0" * 64, (), "archkb export iac (test)")
 STACKS = (
     "cicd-platform/azure", "serverless-rest-api/azure", "static-website-cdn/azure",
     "zero-trust-internal-app/azure", "data-warehouse-elt/azure", "serverless-rest-api/gcp",
-    "zero-trust-internal-app/gcp", "serverless-event-processing/gcp",
+    "zero-trust-internal-app/gcp", "serverless-event-processing/gcp", "three-tier-web-vms/aws",
+    "three-tier-web-vms/azure", "three-tier-web-vms/gcp",
 )  # fmt: skip
 
 
@@ -149,3 +150,21 @@ def test_psc_forwarding_rule_name_fits_20_characters(modules: dict[str, list[Mod
         assert bound is not None and bound <= 20, (rule.body["name"], bound)
         assert re.fullmatch(r"[a-z0-9]*", re.sub(r"\$\{[^}]*\}\)?\}?", "", rule.body["name"]))
     assert "psc-name" not in _checks(found)
+
+
+@pytest.mark.parametrize(
+    ("stack", "module", "var"),
+    [
+        ("three-tier-web-vms/aws", "db", "instance_class"),
+        ("three-tier-web-vms/azure", "db", "sku_name"),
+        ("three-tier-web-vms/gcp", "db", "tier"),
+        ("serverless-rest-api/azure", "api", "sku_name"),
+    ],
+)
+def test_dev_and_prod_differ_in_size(
+    modules: dict[str, list[Module]], stack: str, module: str, var: str
+) -> None:
+    found = modules[stack]
+    dev = _module_call(found, "envs/dev", module)[var]
+    prod = _module_call(found, "envs/prod", module)[var]
+    assert dev != prod, (stack, module, var, dev)
