@@ -36,7 +36,7 @@ def _mark(ok: bool, text: str) -> str:
 
 def render_matrix(rows: list[MatrixRow]) -> str:
     lines = [
-        "| blueprint | provider | .tf files parse (python-hcl2) | schema + rules (blocks checked) | checkov (inline skips) |",
+        "| blueprint | provider | .tf files parse (python-hcl2) | schema + rules (blocks checked) | checkov (findings skipped inline) |",
         "| --- | --- | --- | --- | --- |",
     ]
     for row in sorted(rows, key=lambda r: (r.blueprint, r.provider)):
