@@ -368,3 +368,47 @@ def test_cli_missing_schemas_exit_2_and_say_how_to_set_up(tmp_path: Path) -> Non
     result = run_cli("validate-iac", str(tmp_path / "tf"), "--schemas", str(tmp_path / "none"))
     assert result.exit_code == 2
     assert "make tfschema" in result.stderr
+
+
+def test_module_interfaces_are_checked_like_terraform_validate(tmp_path: Path) -> None:
+    root = """
+module "api" {
+  source  = "../../modules/api"
+  name    = "api"
+  colour  = "blue"
+}
+
+output "url" {
+  value = module.api.address
+}
+
+output "other" {
+  value = module.db.url
+}
+
+output "tags" {
+  value = merge(var.tags, local.extra)
+}
+"""
+    api = """
+variable "name" {
+  type = string
+}
+
+variable "region" {
+  type = string
+}
+
+output "url" {
+  value = "https://${var.name}.example.com"
+}
+"""
+    found = _found(tmp_path, {"envs/prod/main.tf": root, "modules/api/main.tf": api})
+    assert found == {
+        ("unknown-module-input", "module.api", "colour"),
+        ("missing-module-input", "module.api", ""),
+        ("unknown-module-output", "output.url", "module.api.address"),
+        ("unknown-module", "output.other", "module.db.url"),
+        ("undeclared-variable", "output.tags", "var.tags"),
+        ("undeclared-local", "output.tags", "local.extra"),
+    }

@@ -13,7 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import Violation, check_block, check_references, provider_of
+from .checks import (
+    Violation,
+    check_block,
+    check_module_interfaces,
+    check_references,
+    provider_of,
+)
 from .config import ConfigError, Module, read_folder
 from .rules import RULES
 from .schema import ProviderSchema, SchemaMissing, load_schema, load_schemas, schema_dir
@@ -56,6 +62,7 @@ def validate_modules(modules: list[Module], schemas: dict[str, ProviderSchema]) 
             else:
                 report.unchecked[block.type.split("_")[0]] += 1
         report.violations += check_references(module, schemas)
+    report.violations += check_module_interfaces(modules)
     for rule in RULES.values():
         report.violations += rule(modules)
     report.violations.sort(key=lambda v: (v.file, v.line, v.check, v.argument))

@@ -189,3 +189,96 @@ def check_references(module: Module, schemas: dict[str, ProviderSchema]) -> Iter
                         "unknown-attribute",
                         f"{type_} has no attribute {attr!r}",
                     )
+
+
+MODULE_META = frozenset({"source", "version", "providers", "count", "for_each", "depends_on"})
+MODULE_REF = re.compile(r"(?<![\w.])module\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)")
+VAR_REF = re.compile(r"(?<![\w.])var\.([A-Za-z_][\w-]*)")
+LOCAL_REF = re.compile(r"(?<![\w.])local\.([A-Za-z_][\w-]*)")
+
+
+def _local_target(modules: list[Module], module: Module, call: Block) -> Module | None:
+    import posixpath
+
+    source = str(call.body.get("source", ""))
+    if not source.startswith((".", "/")):
+        return None
+    target = posixpath.normpath(posixpath.join(module.path, source))
+    return next((m for m in modules if posixpath.normpath(m.path) == target), None)
+
+
+def check_module_interfaces(modules: list[Module]) -> Iterator[Violation]:
+    """What `terraform validate` checks across modules: `var.X` and `local.X` declared, module
+    inputs declared by the called module and its required ones passed, `module.M.O` naming a
+    call of this module and an output of the module it calls (local sources only)."""
+    for module in modules:
+        variables = {v.name: v for v in module.of_kind("variable")}
+        local_names = {
+            k for b in module.of_kind("locals") for k in b.body if not k.startswith("__")
+        }
+        calls = {c.name: (c, _local_target(modules, module, c)) for c in module.of_kind("module")}
+        for block in module.blocks:
+            if block.kind == "variable":
+                continue
+            seen: set[str] = set()
+            for text in _strings(block.body):
+                for name in VAR_REF.findall(text):
+                    if name not in variables and f"var.{name}" not in seen:
+                        seen.add(f"var.{name}")
+                        yield _located(
+                            block,
+                            f"var.{name}",
+                            "undeclared-variable",
+                            f"no variable {name!r} in this module",
+                        )
+                for name in LOCAL_REF.findall(text):
+                    if name not in local_names and f"local.{name}" not in seen:
+                        seen.add(f"local.{name}")
+                        yield _located(
+                            block,
+                            f"local.{name}",
+                            "undeclared-local",
+                            f"no local value {name!r} in this module",
+                        )
+                for name, output in MODULE_REF.findall(text):
+                    ref = f"module.{name}.{output}"
+                    if ref in seen:
+                        continue
+                    seen.add(ref)
+                    if name not in calls:
+                        yield _located(
+                            block, ref, "unknown-module", f"no module block {name!r} here"
+                        )
+                        continue
+                    target = calls[name][1]
+                    if target is not None and output not in {
+                        o.name for o in target.of_kind("output")
+                    }:
+                        yield _located(
+                            block,
+                            ref,
+                            "unknown-module-output",
+                            f"{target.path} has no output {output!r}",
+                        )
+        for call, target in calls.values():
+            if target is None:
+                continue
+            declared = {v.name: v for v in target.of_kind("variable")}
+            for key in call.body:
+                if key.startswith("__") or key in MODULE_META or key in declared:
+                    continue
+                yield _violation(
+                    call, (key,), "unknown-module-input", f"{target.path} has no variable {key!r}"
+                )
+            for name, variable in declared.items():
+                if "default" not in variable.body and name not in call.body:
+                    yield _violation(
+                        call,
+                        (),
+                        "missing-module-input",
+                        f"required input {name!r} of {target.path} not passed",
+                    )
+
+
+def _located(block: Block, ref: str, check: str, message: str) -> Violation:
+    return Violation(block.file, block.line_containing(ref), block.address, ref, check, message)
