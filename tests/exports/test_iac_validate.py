@@ -367,7 +367,7 @@ def test_cli_missing_schemas_exit_2_and_say_how_to_set_up(tmp_path: Path) -> Non
     write_tree(tmp_path / "tf", {"main.tf": STORAGE % ""})
     result = run_cli("validate-iac", str(tmp_path / "tf"), "--schemas", str(tmp_path / "none"))
     assert result.exit_code == 2
-    assert "make tfschema" in result.stderr
+    assert "validate.fetch" in result.stderr and "make tfschema" in result.stderr
 
 
 def test_module_interfaces_are_checked_like_terraform_validate(tmp_path: Path) -> None:

@@ -62,8 +62,9 @@ def load_schema(folder: Path, provider: str) -> ProviderSchema:
     path = schema_file(folder, provider)
     if not path.exists():
         raise SchemaMissing(
-            f"no {provider} schema at {path}: run `make tfschema` "
-            f"(or `python -m archkb.exports.iac.validate.fetch --out {folder}`)"
+            f"no {provider} schema at {path}: run `python -m archkb.exports.iac.validate.fetch "
+            f"--out {folder}` (pip downloads the pinned bindings), or pass --schemas with the "
+            "folder `make tfschema` wrote (build/tfschema in a checkout)"
         )
     data = json.loads(path.read_text())
     return ProviderSchema(
