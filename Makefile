@@ -8,12 +8,12 @@ TOOLS_STAMP := $(TOOLS)/.installed
 NEEDS ?= serverless,eu
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test setup tools graphviz lint typecheck unit bench images wheel clean
+.PHONY: demo test setup tools tfschema graphviz lint typecheck unit bench images wheel clean
 
 demo: setup graphviz ## Set everything up, then run the headline recommendation
 	$(BIN)/archkb recommend --needs $(NEEDS)
 
-test: setup graphviz tools ## Set everything up, then lint, type-check and run the whole suite
+test: setup graphviz tools tfschema ## Set everything up, then lint, type-check and run the whole suite
 	$(MAKE) --no-print-directory lint typecheck unit
 
 setup: $(APP_STAMP)
@@ -30,6 +30,12 @@ $(TOOLS_STAMP): requirements-tools.txt
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet -r requirements-tools.txt
 	@touch $@
+
+# Provider schemas for `archkb validate-iac`, derived from the pinned CDK Terrain bindings
+# (exports/iac/validate/sources.json) downloaded with pip; see docs/iac-validation.md.
+TFSCHEMA := build/tfschema
+tfschema: setup
+	$(BIN)/python -m archkb.exports.iac.validate.fetch --out $(TFSCHEMA)
 
 # Debian's Graphviz renders diagrams; install it when missing and we may (root), else say how.
 graphviz:
@@ -55,7 +61,7 @@ typecheck: setup
 	cd $(TYPECHECK_TREE) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p archkb
 
 unit: setup
-	ARCHKB_TOOLS_BIN=$(CURDIR)/$(TOOLS)/bin $(BIN)/pytest -q
+	ARCHKB_TOOLS_BIN=$(CURDIR)/$(TOOLS)/bin ARCHKB_TFSCHEMA_DIR=$(CURDIR)/$(TFSCHEMA) $(BIN)/pytest -q
 
 bench: setup graphviz ## Run the benchmarks and write docs/benchmarks.md
 	$(BIN)/python benchmarks/run.py

@@ -28,6 +28,7 @@ COMMAND_MODULES = {
     "map": "mapping",
     "export": "export",
     "tui": "tui",
+    "validate-iac": "validate_iac",
 }
 """Command name → module in this package that defines `<name>_command` (imported on demand)."""
 

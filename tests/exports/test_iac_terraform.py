@@ -22,10 +22,14 @@ from archkb.engine.results import ResolvedArchitecture, ResolvedComponent
 from archkb.exports.iac import TOOL_MODULES
 from archkb.exports.iac.render import ExportMeta, render_tool
 from archkb.exports.iac.tools.terraform import catalog, fits
+from archkb.exports.iac.validate import Report, validate_modules
+from archkb.exports.iac.validate.config import read_folder
 
 from archkb.cli.export_iac import TOOLS
 from tests.conftest import run_cli
 from tests.exports.iac_helpers import CheckovReport, count_inline_skips, inline_skips, run_checkov
+from tests.exports.iac_matrix import MatrixRow, render_matrix, update_matrix
+from tests.exports.tfschema_helpers import schemas
 
 PROVIDERS = ("aws", "azure", "gcp")
 BLUEPRINTS = sorted(
@@ -73,7 +77,8 @@ def rendered(
 @pytest.fixture(scope="module")
 def scan(rendered: Path) -> CheckovReport:
     """One checkov run (terraform + secrets) over every output."""
-    return run_checkov(rendered, ["terraform", "secrets"])
+    stale = sorted({c["id"] for checks in catalog()["checkov_stale"].values() for c in checks})
+    return run_checkov(rendered, ["terraform", "secrets"], stale)
 
 
 def _text(value: object) -> str:
@@ -120,10 +125,56 @@ def test_readme_says_where_it_came_from_and_how_to_deploy(
         assert f"modules/{module.name}/README.md" in readme
 
 
+@pytest.fixture(scope="module")
+def validated(rendered: Path) -> dict[str, Report]:
+    """`archkb validate-iac` on every output: each .tf parsed once, then schema and rules."""
+    return {out: validate_modules(read_folder(rendered / out), schemas()) for out in OUTPUTS}
+
+
 @pytest.mark.parametrize("output", OUTPUTS)
-def test_every_file_parses_as_hcl(rendered: Path, output: str) -> None:
+def test_every_file_parses_as_hcl(
+    rendered: Path, validated: dict[str, Report], output: str
+) -> None:
+    assert validated[output].files == len(list((rendered / output).rglob("*.tf")))
     for path in _tf_files(rendered / output):
-        hcl2.loads(path.read_text())
+        if path.suffix != ".tf":  # the .tf files were parsed by `validated`
+            hcl2.loads(path.read_text())
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_every_resource_fits_the_pinned_provider_schema(
+    validated: dict[str, Report], output: str
+) -> None:
+    """Known types, arguments and blocks, required ones present, nothing deprecated, every
+    attribute reference real, no provider-behaviour rule broken (docs/iac-validation.md)."""
+    report = validated[output]
+    provider = {"aws": "aws", "azure": "azurerm", "gcp": "google"}[output.split("/")[1]]
+    assert report.checked[provider] > 10
+    assert not report.violations, "\n".join(v.render() for v in report.violations)
+
+
+def test_validation_matrix_in_the_docs_is_current(
+    validated: dict[str, Report], scan: CheckovReport
+) -> None:
+    """docs/iac-validation.md shows every blueprint × provider × check as this run found it."""
+    rows = []
+    for output in OUTPUTS:
+        name, provider = output.split("/")
+        if name in NEEDS_CASES:
+            continue
+        found = scan.under(output)
+        report = validated[output]
+        rows.append(
+            MatrixRow(
+                name, provider, report.files, sum(report.checked.values()),
+                len(report.violations), len(found.passed), len(found.failed),
+                len(found.skipped),
+            )
+        )  # fmt: skip
+    assert update_matrix(render_matrix(rows)), (
+        "docs/iac-validation.md's matrix differs from this run; regenerate it with "
+        "ARCHKB_UPDATE_GOLDEN=1 pytest tests/exports/test_iac_terraform.py -k matrix"
+    )
 
 
 @pytest.mark.parametrize("output", OUTPUTS)

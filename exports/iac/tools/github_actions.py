@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from archkb.engine.results import ResolvedArchitecture
 
-from . import ansible, cloudformation, kubernetes
+from . import ansible, cloudformation, kubernetes, terraform
 
 if TYPE_CHECKING:
     from archkb.exports.iac.render import ExportMeta
@@ -63,6 +63,7 @@ def ci_context(arch: ResolvedArchitecture) -> dict[str, Any]:
     if vms:
         frameworks.append("ansible")
     tools = ["checkov"] + (["cfn-lint"] if cfn else []) + (["ansible-core"] if vms else [])
+    stale = [check["id"] for check in terraform.stale_checkov_checks(arch.provider)]
     return {
         "iac_dir": IAC_DIR,
         "pip_packages": [f'"{tool}=={TOOL_VERSIONS[tool]}"' for tool in tools],
@@ -72,7 +73,9 @@ def ci_context(arch: ResolvedArchitecture) -> dict[str, Any]:
         "ansible": vms,
         "checkov_frameworks": frameworks,
         # Raw Helm templates are not manifests; charts are rendered with helm and scanned apart.
-        "checkov_skip": "--skip-path /templates/ " if k8s else "",
+        # Checks reading only deprecated arguments are skipped by id (terraform catalog.yaml).
+        "checkov_skip": ("--skip-path /templates/ " if k8s else "")
+        + (f"--skip-check {','.join(stale)} " if stale else ""),
     }
 
 

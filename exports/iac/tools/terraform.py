@@ -30,7 +30,7 @@ Module = dict[str, Any]
 
 LIST_FIELDS = (
     "uses", "providers", "outputs", "variables", "notes", "fill_in", "links", "aliases",
-    "required",
+    "required", "per_env",
 )  # fmt: skip
 """Catalog entry fields copied as lists (see the header of catalog.yaml)."""
 
@@ -67,9 +67,10 @@ def context(arch: ResolvedArchitecture, meta: ExportMeta) -> dict[str, Any]:
         "project_max": PROJECT_MAX,
         "region_default": arch.primary_region.code,
         "allowed_regions": sorted({*arch.allowed_regions, arch.primary_region.code}),
-        "secondary_region": arch.regions[1].code if len(arch.regions) > 1 else None,
-        "replica_region": replica_region(arch),
+        "secondary_region": secondary_region(arch),
+        "replica_region": secondary_region(arch),
         "state_key": arch.blueprint,
+        "checkov_stale": stale_checkov_checks(arch.provider),
         "unsupported": [m for m in modules if not m["supported"]],
         "aliases": sorted({a for m in modules for a in m["aliases"]}),
         "required_inputs": [
@@ -80,6 +81,11 @@ def context(arch: ResolvedArchitecture, meta: ExportMeta) -> dict[str, Any]:
     }
 
 
+def stale_checkov_checks(provider: str) -> list[dict[str, str]]:
+    """checkov checks that read only a deprecated argument on `provider` (see catalog.yaml)."""
+    return list(catalog().get("checkov_stale", {}).get(provider, []))
+
+
 def project_default(blueprint: str) -> str:
     """A short project name: the blueprint id, or its initials when the id is long."""
     if len(blueprint) <= PROJECT_MAX:
@@ -87,13 +93,12 @@ def project_default(blueprint: str) -> str:
     return "".join(word[0] for word in blueprint.split("-"))
 
 
-def replica_region(arch: ResolvedArchitecture) -> str:
-    """Where copies go (registry geo-replicas): the DR region, else another allowed region."""
-    primary: str = arch.primary_region.code
-    if len(arch.regions) > 1:
-        return str(arch.regions[1].code)
-    others = sorted(set(arch.allowed_regions) - {primary})
-    return others[0] if others else primary
+def secondary_region(arch: ResolvedArchitecture) -> str | None:
+    """The region the engine chose for the standby or second copy (role `secondary`), if any.
+
+    Copies (registry geo-replicas) go there and nowhere else: a single-region architecture gets
+    none rather than a region picked here."""
+    return next((str(r.code) for r in arch.regions if r.role == "secondary"), None)
 
 
 def hcl_ident(name: str) -> str:
