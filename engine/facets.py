@@ -119,7 +119,7 @@ DECISIVE_FACETS: frozenset[str] = frozenset(
         *("mongodb", "cassandra", "dynamodb-api", "hbase", "bigtable-api", "neo4j"),
         *("gremlin", "opencypher", "sparql", "influxdb"),
         *("redis", "valkey", "memcached"),
-        *("kafka", "amqp", "mqtt", "jms", "stomp", "openwire"),
+        *("kafka", "mqtt", "stomp", "openwire"),
         *("opensearch", "elasticsearch"),
         *("spark", "hadoop", "hive", "presto-trino", "flink", "beam", "airflow"),
         *("kubernetes", "openshift", "vmware", "slurm"),
@@ -130,7 +130,11 @@ DECISIVE_FACETS: frozenset[str] = frozenset(
 )
 """Facets a workload is written against: an equivalent that lacks one the source has is not
 exact (the application or its data would have to change). Other facets (an S3-compatible API,
-OIDC, Docker images) only rank candidates: clouds differ in them without a workload noticing."""
+OIDC, Docker images) only rank candidates: clouds differ in them without a workload noticing.
+AMQP and JMS rank too but do not decide: "amqp" covers two incompatible protocol versions (0-9-1
+for RabbitMQ, 1.0 for Service Bus and ActiveMQ), and most code reaches a queue through the
+provider's SDK or a JMS client library rather than the wire protocol; the services' caveats
+say which versions they speak."""
 
 
 def unknown_facets(words: list[str]) -> list[str]:

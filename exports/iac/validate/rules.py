@@ -87,8 +87,10 @@ def _first(body: dict[str, Any], *path: str) -> Any:
 
 
 def data_reads_own_resource(modules: list[Module]) -> Iterator[Violation]:
-    """A data source looking up what the same configuration creates fails plan on the first
-    run (the object does not exist yet): take the resource's attributes instead."""
+    """A data source looking up what the same configuration creates: with arguments known at
+    plan (a name passed as a string) the first plan fails, the object not existing yet; with
+    arguments computed from the resource, Terraform defers the read to apply and every value
+    derived from it is unknown in the plan. Either way, take the resource's attributes."""
     for module in modules:
         for data in module.of_kind("data"):
             own = re.compile(rf"(?<![\w.]){re.escape(data.type)}\.[\w-]+\.")
@@ -100,8 +102,9 @@ def data_reads_own_resource(modules: list[Module]) -> Iterator[Violation]:
                         yield _violation(
                             data,
                             "data-reads-own-resource",
-                            f"looks up the {data.type} that {root} creates; plan fails before "
-                            "it exists: pass the resource's attributes in instead",
+                            f"looks up the {data.type} that {root} creates: pass the resource's "
+                            "attributes in instead (the lookup fails at plan when its arguments "
+                            "are known, and is deferred to apply when they are not)",
                             key,
                         )
                         break
