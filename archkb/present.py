@@ -55,6 +55,7 @@ def record_markdown(kb: KnowledgeBase, kind: str, record: Any) -> str:
 
 
 def _service(kb: KnowledgeBase, s: Any) -> list[str]:
+    """What it is and its counterparts first (what people open a service for), details after."""
     from archkb.engine.equivalence import lifecycle_remark
 
     out = [f"- Provider: {link(kb, 'provider/' + s.provider)}"]
@@ -63,15 +64,18 @@ def _service(kb: KnowledgeBase, s: Any) -> list[str]:
     out.append(f"- Capability: {link(kb, 'capability/' + s.capability)} (fit: {s.fit.value})")
     if s.caveat:
         out.append(f"- Caveat: {s.caveat}")
+    if s.facets:
+        out.append(f"- Facets (engines, protocols, APIs): {', '.join(s.facets)}")
+    remark = lifecycle_remark(kb, s)
+    out.append(f"- Lifecycle: {s.lifecycle.status}" + (f" — {remark}" if remark else ""))
+    out += ["", "## Equivalents"]
+    out += _equivalents(kb, s)
+    out += ["", "## Details"]
     for extra in s.also_implements:
         caveat = f" — {extra.caveat}" if extra.caveat else ""
         out.append(
             f"- Also: {link(kb, 'capability/' + extra.capability)} (fit: {extra.fit.value}){caveat}"
         )
-    if s.facets:
-        out.append(f"- Facets (engines, protocols, APIs): {', '.join(s.facets)}")
-    remark = lifecycle_remark(kb, s)
-    out.append(f"- Lifecycle: {s.lifecycle.status}" + (f" — {remark}" if remark else ""))
     if s.lifecycle.source:
         out.append(f"- Lifecycle source: {s.lifecycle.source}")
     features = sorted(f.id for f in kb.services.values() if f.feature_of == s.id)
@@ -87,8 +91,6 @@ def _service(kb: KnowledgeBase, s: Any) -> list[str]:
         out.append(f"- CloudFormation: {', '.join(f'`{t}`' for t in s.iac.cloudformation)}")
     out += _availability(s)
     out.append(f"- Verified: {s.verified}")
-    out += ["", "## Equivalents"]
-    out += _equivalents(kb, s)
     return out
 
 

@@ -115,7 +115,7 @@ def _facet_remark(source: Service, target: Service, coverage: Coverage) -> str |
 def _source_remark(source: Service, job: Job) -> str | None:
     if job.fit is Fit.exact:
         return None
-    return f"{source.name} itself covers this only in part ({job.caveat})"
+    return f"{source.name} itself is a partial fit here (see its caveat)"
 
 
 def matches_for(kb: KnowledgeBase, source: Service, provider: str, capability: str) -> list[Match]:

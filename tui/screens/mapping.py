@@ -36,6 +36,7 @@ class MapScreen(Screen[None]):
         self._notes: dict[str, str] = {}
         self._closest: dict[str, str] = {}
         """Row key of a gap → the closest service, opened by Enter."""
+        self._last_group = ""
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -59,7 +60,7 @@ class MapScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Capability", "Provider", "Equivalent", "Fit")
+        table.add_columns("Capability", "Provider", "Fit", "Equivalent")
         self.query_one("#map-choices").display = False
         self.query_one("#service-input").focus()
 
@@ -131,15 +132,16 @@ class MapScreen(Screen[None]):
         table.clear()
         self._notes = {}
         self._closest = {}
+        self._last_group = ""
         for capability_id, answers in mapping.by_capability.items():
-            capability = self.kb.capabilities[capability_id].name
+            name = self.kb.capabilities[capability_id].name
             for provider in targets:
                 for eq in answers.get(provider, []):
                     row = f"{capability_id}:{provider}:{eq.id}"
                     fit = Text(eq.fit, FIT_STYLE[eq.fit])
                     if eq.lifecycle != "ga":
                         fit.append(f" · {eq.lifecycle}", "red")
-                    table.add_row(capability, provider.upper(), eq.name, fit, key=row)
+                    table.add_row(self._group(name), provider.upper(), fit, eq.name, key=row)
                     words = [eq.caveat, eq.note] if eq.caveat or eq.note else None
                     self._notes[row] = (
                         " ".join(w for w in words if w) if words else "An exact equivalent."
@@ -149,10 +151,10 @@ class MapScreen(Screen[None]):
                     row = f"{capability_id}:{provider}:"
                     closest = f" Closest: {gap.closest_name}." if gap.closest_name else ""
                     table.add_row(
-                        capability,
+                        self._group(name),
                         provider.upper(),
-                        gap.closest_name or "—",
                         Text("none", "red"),
+                        gap.closest_name or "—",
                         key=row,
                     )
                     self._notes[row] = gap.note + closest
@@ -161,6 +163,14 @@ class MapScreen(Screen[None]):
         table.focus()
         table.move_cursor(row=0)
         self._show_note(0)
+
+    def _group(self, name: str) -> str:
+        """The capability name on the first row of its group only (the column stays narrow
+        and the groups stand out)."""
+        if name == self._last_group:
+            return ""
+        self._last_group = name
+        return name
 
     @on(DataTable.RowHighlighted, "#map-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
