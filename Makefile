@@ -61,7 +61,7 @@ typecheck: setup
 	cd $(TYPECHECK_TREE) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p archkb
 
 unit: setup
-	ARCHKB_TOOLS_BIN=$(CURDIR)/$(TOOLS)/bin ARCHKB_TFSCHEMA_DIR=$(CURDIR)/$(TFSCHEMA) $(BIN)/pytest -q
+	ARCHKB_TOOLS_BIN=$(CURDIR)/$(TOOLS)/bin ARCHKB_TFSCHEMA_DIR=$(CURDIR)/$(TFSCHEMA) $(BIN)/pytest -q -n auto
 
 bench: setup graphviz ## Run the benchmarks and write docs/benchmarks.md
 	$(BIN)/python benchmarks/run.py
