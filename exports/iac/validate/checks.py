@@ -221,25 +221,17 @@ def check_module_interfaces(modules: list[Module]) -> Iterator[Violation]:
             if block.kind == "variable":
                 continue
             seen: set[str] = set()
+            undeclared = (
+                (VAR_REF, "var", variables.keys(), "undeclared-variable", "variable"),
+                (LOCAL_REF, "local", local_names, "undeclared-local", "local value"),
+            )
             for text in _strings(block.body):
-                for name in VAR_REF.findall(text):
-                    if name not in variables and f"var.{name}" not in seen:
-                        seen.add(f"var.{name}")
-                        yield _located(
-                            block,
-                            f"var.{name}",
-                            "undeclared-variable",
-                            f"no variable {name!r} in this module",
-                        )
-                for name in LOCAL_REF.findall(text):
-                    if name not in local_names and f"local.{name}" not in seen:
-                        seen.add(f"local.{name}")
-                        yield _located(
-                            block,
-                            f"local.{name}",
-                            "undeclared-local",
-                            f"no local value {name!r} in this module",
-                        )
+                for pattern, prefix, known, check, what in undeclared:
+                    for name in pattern.findall(text):
+                        ref = f"{prefix}.{name}"
+                        if name not in known and ref not in seen:
+                            seen.add(ref)
+                            yield _located(block, ref, check, f"no {what} {name!r} in this module")
                 for name, output in MODULE_REF.findall(text):
                     ref = f"module.{name}.{output}"
                     if ref in seen:
