@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import yaml
 from archkb.engine.kb import KnowledgeBase
+from archkb.engine.load import builtin_kb_root, load_records
 from archkb.engine.needs import NeedsError, parse_needs
 from archkb.engine.recommend import recommend, why_not
 from archkb.engine.schema import NeedKind
+from archkb.exports.iac.render import ExportMeta, render_tool
+
+from tests.conftest import run_cli
 
 COUNTRIES = ["de", "fr", "nl", "se", "es", "it", "pl", "ie", "jp", "au", "in"]
 """Country needs the issue names besides the single-country jurisdictions (uk, ch, ca, br)."""
@@ -106,3 +114,83 @@ def test_scope_substitutes_or_excludes_with_a_reason(kb: KnowledgeBase) -> None:
     reasons = why_not(kb, "cicd-platform", parse_needs(kb, "ci-cd,hipaa,us"))
     aws = next(e.reason for e in reasons if e.provider == "aws")
     assert aws.startswith("hipaa: AWS's list of services in scope for hipaa")
+
+
+def _scope_overlay(kb: KnowledgeBase, root: Path, need_id: str, provider: str, drop: str) -> Path:
+    """An overlay KB whose `need_id` record is the built-in one without `drop` on `provider`'s
+    list: what the KB would say after a re-check finds the service out of scope."""
+    record = kb.needs[need_id].model_dump(mode="json", exclude_defaults=True)
+    record.pop("kind", None)
+    services = record["effects"]["in_scope"][provider]["services"]
+    assert drop in services, f"{drop} is not on the {need_id} list of {provider}"
+    services.remove(drop)
+    record["override"] = True
+    (root / "needs").mkdir(parents=True)
+    (root / "needs" / f"{need_id}.yaml").write_text(yaml.safe_dump({"records": [record]}))
+    return root
+
+
+REMOVED = {"aws": "aws-lambda", "azure": "azure-functions", "gcp": "gcp-cloud-run-functions"}
+"""Per provider, the function service that `api,hipaa,us` uses today (the serverless REST API's
+handler): taking it off the list must take it out of every design on that provider."""
+
+
+@pytest.mark.parametrize("need_id", ["hipaa", "pci-dss"])
+@pytest.mark.parametrize("provider", sorted(REMOVED))
+def test_a_service_taken_off_the_list_leaves_the_designs(
+    kb: KnowledgeBase, tmp_path: Path, provider: str, need_id: str
+) -> None:
+    drop = REMOVED[provider]
+    needs = f"api,{need_id},us"
+    before = recommend(kb, parse_needs(kb, needs), [provider], top=1).recommendations[0]
+    assert before.blueprint == "serverless-rest-api"
+    assert drop in {c.service for c in before.providers[provider].components}
+
+    overlay = _scope_overlay(kb, tmp_path / "kb", need_id, provider, drop)
+    narrowed = KnowledgeBase.from_records(load_records([builtin_kb_root(), overlay]))
+    parsed = parse_needs(narrowed, needs)
+    result = recommend(narrowed, parsed, [provider], top=0)
+    assert result.recommendations, "other designs still qualify"
+    for rec in result.recommendations:
+        assert drop not in {c.service for c in rec.providers[provider].components}, rec.blueprint
+    reasons = [e.reason for e in why_not(narrowed, "serverless-rest-api", parsed)]
+    name = kb.services[drop].name
+    assert any(r.startswith(f"{need_id}: ") and f"({name} not on it)" in r for r in reasons), (
+        reasons
+    )
+
+    # the same through the CLI, as a user with a re-checked list would run it
+    args = ["--kb", str(overlay), "recommend", "--needs", needs, "--provider", provider]
+    data = json.loads(run_cli(*args, "--json", "--top", "0").stdout)
+    used = {
+        c["service"]
+        for rec in data["recommendations"]
+        for c in rec["providers"][provider]["components"]
+    }
+    assert data["recommendations"] and drop not in used
+    why = run_cli("--kb", str(overlay), "why-not", "serverless-rest-api", "--needs", needs)
+    assert f"{name} not on it" in why.stdout
+
+
+@pytest.mark.parametrize("need_id", ["hipaa", "pci-dss"])
+@pytest.mark.parametrize("provider", ["aws", "azure", "gcp"])
+def test_compliance_controls_are_in_scope_and_reach_the_iac(
+    kb: KnowledgeBase, provider: str, need_id: str
+) -> None:
+    need = kb.needs[need_id]
+    scope = need.effects.in_scope[provider]
+    allowed = {*scope.services, *scope.exempt}
+    rec = recommend(kb, parse_needs(kb, f"api,{need_id},us"), [provider], top=1).recommendations[0]
+    arch = rec.providers[provider]
+    controls = {c.role: c for c in arch.components if c.control}
+    assert set(controls) == set(need.effects.controls)
+    files = render_tool("terraform", arch, ExportMeta("0.0-test", "0" * 64, (), "test"))
+    readme = files["README.md"]
+    prefix = {"aws": "aws_", "azure": "azurerm_", "gcp": "google_"}[provider]
+    for role, component in controls.items():
+        assert component.service in allowed, (role, component.service)
+        capability = kb.capabilities[role].name
+        assert f"Note: {capability} added as a control for {need_id}." in readme
+        assert f"[`{role}`](modules/{role}/README.md)" in readme
+        declared = re.findall(r'^resource "([a-z0-9_]+)"', files[f"modules/{role}/main.tf"], re.M)
+        assert any(t.startswith(prefix) for t in declared), (role, declared)
