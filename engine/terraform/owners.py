@@ -28,12 +28,22 @@ UTILITY_PREFIXES = (
     "template_",
     "kubernetes_",
     "helm_",
+    "rabbitmq_",
     "external",
     "http",
     "cloudinit_",
+    "docker_",
+    "kind_",
+    "modtm_",
 )
 """Providers that configure or compute rather than deploy cloud services: their resources are
-glue. (`external`, `http` and `cloudinit` are data-only utility providers.)"""
+glue. Utilities (`random` … `cloudinit`; `external` and `http` are data-only); software inside
+a service the code deploys (`kubernetes` and `helm` inside a cluster, `rabbitmq` queues inside
+a broker: they move with it); build and test tools (`docker` builds and pushes an image to a
+registry that is a row of its own, `kind` runs a throw-away cluster on the machine running
+Terraform); `modtm`, the telemetry Azure Verified Modules send. Other third-party providers
+(github, gitlab, mongodbatlas …) deploy real things outside the KB's clouds: they stay
+`unknown`, counted against coverage."""
 
 UTILITY_TYPES = frozenset({"terraform_data", "terraform_remote_state"})
 
@@ -94,7 +104,7 @@ def owner_of(kb: KnowledgeBase, item: InventoryItem) -> Owner | None:
     if not services:
         return _owner_of_iam_type(kb, item.type)
     service = min(services, key=lambda s: _rank(kb, s, item.type, services))
-    return Owner(service, "type", service.iac.terraform[0] == item.type)
+    return Owner(service, "type", service.iac.is_main(item.type))
 
 
 def _owner_of_iam_type(kb: KnowledgeBase, resource_type: str) -> Owner | None:
@@ -148,7 +158,7 @@ def _rank(
         not preferred,
         service.fit is not Fit.exact,
         service.is_feature,
-        service.iac.terraform.index(resource_type) > 0,
+        not service.iac.is_main(resource_type),
         service.id,
     )
 
