@@ -140,7 +140,7 @@ def test_main_types_must_be_owned_and_include_the_first() -> None:
     from archkb.engine.schema import IacTypes
     from pydantic import ValidationError
 
-    with pytest.raises(ValidationError, match="not in iac.terraform: aws_x"):
+    with pytest.raises(ValidationError, match=r"not in iac\.terraform: aws_x"):
         IacTypes(terraform=["aws_a"], main=["aws_a", "aws_x"])
     with pytest.raises(ValidationError, match="must include the first type, aws_a"):
         IacTypes(terraform=["aws_a", "aws_b"], main=["aws_b"])
