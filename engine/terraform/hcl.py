@@ -21,6 +21,8 @@ BLOCK_KINDS = frozenset({"resource", "data", "module", "locals", "provider"})
 """Top-level blocks the inventory reads (providers for their region); variables and outputs
 carry no resources."""
 PLACE_ATTRIBUTES = ("region", "location")
+TEMPLATE_MARK = "${…}"
+"""Stands for the interpolated rest of a string whose literal head is kept."""
 
 _NON_RESOURCE_ROOTS = frozenset({"var", "each", "count", "path", "terraform", "self", "module"})
 _MAX_ATTRIBUTE_DEPTH = 4
@@ -239,6 +241,14 @@ def _literal(attribute: Node, source: bytes) -> str | None:
     if expression is None or expression.child_count != 1:
         return None
     value = expression.children[0]
+    if value.type == "template_expr":
+        # "Microsoft.ContainerService/managedClusters@${local.api_version}": the literal head
+        # is what prefix rules read; equals rules never match the marker.
+        quoted = value.children[0] if value.child_count == 1 else None
+        parts = quoted.children[1:2] if quoted and quoted.type == "quoted_template" else []
+        if parts and parts[0].type == "template_literal":
+            return _text(parts[0], source) + TEMPLATE_MARK
+        return None
     if value.type != "literal_value" or value.child_count != 1:
         return None
     inner = value.children[0]

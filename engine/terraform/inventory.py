@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .hcl import Block, ParsedFile, SyntaxProblem, parse_hcl, parse_json
+from .hcl import TEMPLATE_MARK, Block, ParsedFile, SyntaxProblem, parse_hcl, parse_json
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_MODULE_DEPTH = 16
@@ -219,8 +219,10 @@ def _read_module(
             walk.items.append(_resource_item(walk, file, block, module, prefix, locals_refs))
         elif block.kind == "module":
             _module_call(walk, folder, file, block, module, stack, folders)
-        if block.kind in ("provider", "resource") and (
-            place := block.attributes.get("region") or block.attributes.get("location")
+        if (
+            block.kind in ("provider", "resource")
+            and (place := block.attributes.get("region") or block.attributes.get("location"))
+            and not place.endswith(TEMPLATE_MARK)
         ):
             walk.places[place.replace(" ", "").lower()] += 1
 

@@ -47,8 +47,14 @@ Terraform); `modtm`, the telemetry Azure Verified Modules send. Other third-part
 
 UTILITY_TYPES = frozenset({"terraform_data", "terraform_remote_state"})
 
-UTILITY_MODULES = re.compile(r"^(?:Azure/naming/|Azure/avm-utl-)", re.IGNORECASE)
-"""Registry modules that compute names, regions or interfaces and deploy nothing: glue."""
+UTILITY_MODULES = re.compile(
+    r"^(?:Azure/naming/|Azure/avm-utl-|terraform-google-modules/gcloud/|lonegunmanb/public-ip/)",
+    re.IGNORECASE,
+)
+"""Registry modules that deploy nothing: they compute names, regions or interfaces (Azure's
+naming and `avm-utl-*`), look up the public IP of the machine running Terraform
+(`lonegunmanb/public-ip`), or run the gcloud / kubectl command line there (`gcloud`,
+`gcloud//modules/kubectl-wrapper`, like a `null_resource` with `local-exec`): glue."""
 
 CONFIGURING_TYPES = {
     "azapi_update_resource": "azapi_resource",

@@ -296,3 +296,44 @@ def test_while_a_type_has_several_owners_the_product_wins(kb: KnowledgeBase) -> 
     item = inventory_from_text('resource "aws_lambda_function" "f" {}\n').items[0]
     owner = owner_of(crowded, item)
     assert owner is not None and owner.service.id == "aws-lambda"
+
+
+def test_build_test_and_telemetry_providers_are_glue_other_third_parties_unknown(
+    kb: KnowledgeBase,
+) -> None:
+    text = """
+resource "docker_image" "app" { name = "app" }
+resource "kind_cluster" "test" { name = "test" }
+resource "modtm_telemetry" "t" { tags = {} }
+resource "rabbitmq_queue" "jobs" { name = "jobs" }
+resource "github_repository" "infra" { name = "infra" }
+resource "mongodbatlas_cluster" "db" { name = "db" }
+module "runner_ip" { source = "lonegunmanb/public-ip/lonegunmanb" }
+module "kubectl" { source = "terraform-google-modules/gcloud/google//modules/kubectl-wrapper" }
+resource "aws_s3_bucket" "b" { bucket = "b" }
+"""
+    rows = {r.item: r for r in map_inventory(kb, inventory_from_text(text), "aws", ["gcp"]).rows}
+    for glue in (
+        "docker_image.app",
+        "kind_cluster.test",
+        "modtm_telemetry.t",
+        "rabbitmq_queue.jobs",
+        "module.runner_ip",
+        "module.kubectl",
+    ):
+        assert rows[glue].status == "glue", glue
+    for real in ("github_repository.infra", "mongodbatlas_cluster.db"):
+        assert rows[real].status == "unknown" and "outside the KB" in rows[real].note
+
+
+def test_a_computed_azapi_type_with_a_literal_head_maps(kb: KnowledgeBase) -> None:
+    text = """
+resource "azurerm_kubernetes_cluster" "main" { name = "aks" }
+resource "azapi_update_resource" "post" {
+  resource_id = azurerm_kubernetes_cluster.main.id
+  type        = "Microsoft.ContainerService/managedClusters@${local.api_version}"
+}
+"""
+    rows = {r.item: r for r in map_inventory(kb, inventory_from_text(text), "azure", ["aws"]).rows}
+    post = rows["azapi_update_resource.post"]
+    assert (post.status, post.folded_into) == ("folded", "azurerm_kubernetes_cluster.main")

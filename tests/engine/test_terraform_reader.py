@@ -215,3 +215,21 @@ def test_a_called_folder_is_read_through_its_caller_whatever_the_order(tmp_path:
         ("resource", "module.x.aws_sqs_queue.q", "module.x"),
     ]
     assert inventory.files == 3
+
+
+def test_a_template_keeps_its_literal_head_for_prefix_rules(tmp_path: Path) -> None:
+    text = b"""
+provider "azurerm" {
+  location = "${var.prefix}-west"
+}
+resource "azapi_update_resource" "post" {
+  type     = "Microsoft.ContainerService/managedClusters@${local.api_version}"
+  location = "west${var.suffix}"
+  name     = "${var.name}-aks"
+}
+"""
+    (block,) = [b for b in parse_hcl(text).blocks if b.kind == "resource"]
+    assert block.attributes["type"] == "Microsoft.ContainerService/managedClusters@${…}"
+    assert "name" not in block.attributes  # no literal head: nothing kept
+    (tmp_path / "main.tf").write_bytes(text)
+    assert read_inventory(tmp_path).regions == []  # a partial place is not a region
