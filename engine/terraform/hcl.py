@@ -109,7 +109,7 @@ def _collect(
     source = f.source
     for node in nodes:
         if node.type == "block":
-            if not node.has_error and _text(node.children[0], source) not in BLOCK_KINDS:
+            if not node.has_error and _text(node.child(0), source) not in BLOCK_KINDS:
                 continue  # variables, outputs, providers: nothing the inventory needs
             kind, labels, inner = _head(node, source)
             if node.has_error:
@@ -117,7 +117,7 @@ def _collect(
                 hoisted = [
                     c
                     for c in (inner.children if inner is not None else [])
-                    if c.type == "block" and _text(c.children[0], source) in BLOCK_KINDS
+                    if c.type == "block" and _text(c.child(0), source) in BLOCK_KINDS
                 ]
             else:
                 hoisted = []
@@ -195,7 +195,7 @@ def _meta_arguments(members: list[Node], source: bytes, out: dict[str, str]) -> 
     rule reads its attributes."""
     for child in members:
         if child.type == "attribute":
-            name = _text(child.children[0], source)
+            name = _text(child.child(0), source)
             if name in ("count", "for_each"):
                 out[name] = _literal(child, source) or "(expression)"
             elif name in PLACE_ATTRIBUTES and (value := _literal(child, source)) is not None:
@@ -209,7 +209,7 @@ def _attributes(
         if child.start_byte >= end:
             return
         if child.type == "attribute":
-            name = _text(child.children[0], source)
+            name = _text(child.child(0), source)
             value = _literal(child, source)
             if value is not None:
                 out[prefix + name] = value
@@ -225,7 +225,7 @@ def _attributes(
                     (
                         c
                         for c in inner.children
-                        if c.type == "block" and _text(c.children[0], source) == "content"
+                        if c.type == "block" and _text(c.child(0), source) == "content"
                     ),
                     None,
                 )
@@ -240,18 +240,18 @@ def _literal(attribute: Node, source: bytes) -> str | None:
     expression = next((c for c in attribute.children if c.type == "expression"), None)
     if expression is None or expression.child_count != 1:
         return None
-    value = expression.children[0]
+    value = expression.child(0)
     if value.type == "template_expr":
         # "Microsoft.ContainerService/managedClusters@${local.api_version}": the literal head
         # is what prefix rules read; equals rules never match the marker.
-        quoted = value.children[0] if value.child_count == 1 else None
+        quoted = value.child(0) if value.child_count == 1 else None
         parts = quoted.children[1:2] if quoted and quoted.type == "quoted_template" else []
         if parts and parts[0].type == "template_literal":
             return _text(parts[0], source) + TEMPLATE_MARK
         return None
     if value.type != "literal_value" or value.child_count != 1:
         return None
-    inner = value.children[0]
+    inner = value.child(0)
     if inner.type == "string_lit":
         parts = [
             c
@@ -280,7 +280,7 @@ def _refs(node: Node, members: list[Node], f: _File, end: int) -> dict[str, froz
             continue
         index = bisect.bisect_right(member_starts, root.start_byte) - 1
         member = members[index] if index >= 0 else None
-        key = _text(member.children[0], source) if member and member.children else ""
+        key = _text(member.child(0), source) if member and member.child_count else ""
         found.setdefault(key, set()).add(ref)
     return {k: frozenset(v) for k, v in found.items()}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -255,14 +256,21 @@ def _blocks(walk: _Walk, folder: Path, files: list[Path]) -> list[tuple[Path, Bl
 
 def _parse(walk: _Walk, file: Path) -> tuple[ParsedFile | None, str]:
     try:
-        if file.is_symlink() and not file.resolve().is_relative_to(walk.base):
-            return None, "symlink points outside the folder read; not followed"
-        if not file.is_file():
+        # One lstat for the common case (a regular file); links cost a second look.
+        status = os.lstat(file)
+        if stat.S_ISLNK(status.st_mode):
+            if not file.resolve().is_relative_to(walk.base):
+                return None, "symlink points outside the folder read; not followed"
+            status = os.stat(file)
+        if not stat.S_ISREG(status.st_mode):
             return None, "not a regular file"
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, f"{size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not read"
-        data = file.read_bytes()
+        if status.st_size > MAX_FILE_BYTES:
+            return (
+                None,
+                f"{status.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not read",
+            )
+        with open(file, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         return None, f"cannot read ({exc.strerror})"
     if data.startswith(b"\xef\xbb\xbf"):

@@ -109,8 +109,13 @@ def owner_of(kb: KnowledgeBase, item: InventoryItem) -> Owner | None:
     services = kb.services_by_terraform_type.get(item.type, [])
     if not services:
         return _owner_of_iam_type(kb, item.type)
-    service = min(services, key=lambda s: _rank(kb, s, item.type, services))
+    # One owner per type in the shipped KB (a test enforces it); ranking is for overlays.
+    service = services[0] if len(services) == 1 else _first(kb, services, item.type)
     return Owner(service, "type", service.iac.is_main(item.type))
+
+
+def _first(kb: KnowledgeBase, services: list[Service], resource_type: str) -> Service:
+    return min(services, key=lambda s: _rank(kb, s, resource_type, services))
 
 
 def _owner_of_iam_type(kb: KnowledgeBase, resource_type: str) -> Owner | None:
@@ -121,8 +126,7 @@ def _owner_of_iam_type(kb: KnowledgeBase, resource_type: str) -> Owner | None:
     base = kb.services_by_terraform_type.get(base_type, [])
     if not base:
         return None
-    service = min(base, key=lambda s: _rank(kb, s, base_type, base))
-    return Owner(service, "type", False)
+    return Owner(base[0] if len(base) == 1 else _first(kb, base, base_type), "type", False)
 
 
 def registry_module(source: str) -> tuple[str, str] | None:
