@@ -17,12 +17,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Query
 
-BLOCK_KINDS = frozenset({"resource", "data", "module", "locals", "provider"})
-"""Top-level blocks the inventory reads (providers for their region); variables and outputs
-carry no resources."""
+BLOCK_KINDS = frozenset({"resource", "data", "module", "locals", "provider", "variable"})
+"""Top-level blocks the inventory reads (providers for their region, variables for a literal
+default that an attribute rule may need); outputs carry no resources."""
 PLACE_ATTRIBUTES = ("region", "location")
 TEMPLATE_MARK = "${…}"
 """Stands for the interpolated rest of a string whose literal head is kept."""
+VARIABLE_MARK = "${var."
+"""An attribute that is exactly `var.NAME` is kept as `${var.NAME}` (no literal string reads
+so: it would be a template), for the inventory to replace by the variable's literal default."""
 
 _NON_RESOURCE_ROOTS = frozenset({"var", "each", "count", "path", "terraform", "self", "module"})
 _MAX_ATTRIBUTE_DEPTH = 4
@@ -173,9 +176,23 @@ def _block(
     skip: list[Node],
 ) -> Block | None:
     source = f.source
-    expected = {"resource": 2, "data": 2, "module": 1, "locals": 0, "provider": 1}[kind]
-    if len(labels) != expected or not all(labels):
+    expected = {"resource": 2, "data": 2, "module": 1, "locals": 0, "provider": 1, "variable": 1}
+    if len(labels) != expected[kind] or not all(labels):
         return None
+    if kind == "variable":
+        default = next(
+            (
+                value
+                for c in (body.children if body is not None else [])
+                if c.type == "attribute"
+                and _text(c.child(0), source) == "default"
+                and (value := _literal(c, source)) is not None
+                and not value.endswith(TEMPLATE_MARK)
+            ),
+            None,
+        )
+        kept = {} if default is None else {"default": default}
+        return Block(kind, labels, node.start_point[0] + 1, kept, {}, None)
     attributes: dict[str, str] = {}
     members = body.children if body is not None else []
     end = skip[0].start_byte if skip else node.end_byte
@@ -211,6 +228,8 @@ def _attributes(
         if child.type == "attribute":
             name = _text(child.child(0), source)
             value = _literal(child, source)
+            if value is None:
+                value = _variable(child, source)
             if value is not None:
                 out[prefix + name] = value
             elif name in ("count", "for_each", "source", "version", "type"):
@@ -262,6 +281,18 @@ def _literal(attribute: Node, source: bytes) -> str | None:
             return "".join(_text(p, source) for p in parts)
         return None
     return _text(inner, source)
+
+
+def _variable(attribute: Node, source: bytes) -> str | None:
+    """`${var.NAME}` when the attribute's whole expression is `var.NAME`."""
+    expression = attribute.child(attribute.child_count - 1)
+    if expression is None or expression.type != "expression" or expression.child_count != 2:
+        return None
+    root, step = expression.children
+    if root.type != "variable_expr" or _text(root, source) != "var" or step.type != "get_attr":
+        return None
+    name = step.child(step.child_count - 1)
+    return f"{VARIABLE_MARK}{_text(name, source)}}}" if name is not None else None
 
 
 def _refs(node: Node, members: list[Node], f: _File, end: int) -> dict[str, frozenset[str]]:

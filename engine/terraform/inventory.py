@@ -20,7 +20,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .hcl import TEMPLATE_MARK, Block, ParsedFile, SyntaxProblem, parse_hcl, parse_json
+from .hcl import (
+    TEMPLATE_MARK,
+    VARIABLE_MARK,
+    Block,
+    ParsedFile,
+    SyntaxProblem,
+    parse_hcl,
+    parse_json,
+)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_MODULE_DEPTH = 16
@@ -158,9 +166,10 @@ def inventory_from_text(text: str, name: str = "<stdin>") -> Inventory:
             )
         )
     locals_refs = _locals([(Path(name), b) for b in parsed.blocks])
+    defaults = _defaults([(Path(name), b) for b in parsed.blocks])
     for block in parsed.blocks:
         if block.kind in ("resource", "data"):
-            item = _resource_item(walk, Path(name), block, "", "", locals_refs)
+            item = _resource_item(walk, Path(name), block, "", "", locals_refs, defaults)
             walk.items.append(dataclasses.replace(item, file=name))
         elif block.kind == "module":
             walk.items.append(
@@ -214,10 +223,12 @@ def _read_module(
     for file, problem in walk.problems.pop(folder, []):
         walk.items.append(_unparsed(walk, file, problem.line, module, problem.message))
     locals_refs = _locals(blocks)
+    defaults = _defaults(blocks)
     prefix = f"{module}." if module else ""
     for file, block in blocks:
         if block.kind in ("resource", "data"):
-            walk.items.append(_resource_item(walk, file, block, module, prefix, locals_refs))
+            item = _resource_item(walk, file, block, module, prefix, locals_refs, defaults)
+            walk.items.append(item)
         elif block.kind == "module":
             _module_call(walk, folder, file, block, module, stack, folders)
         if (
@@ -305,6 +316,15 @@ def _unparsed(walk: _Walk, file: Path, line: int, module: str, message: str) -> 
     )
 
 
+def _defaults(blocks: list[tuple[Path, Block]]) -> dict[str, str]:
+    """`${var.NAME}` → the literal default of variable NAME in this module."""
+    return {
+        f"{VARIABLE_MARK}{block.labels[0]}}}": block.attributes["default"]
+        for _, block in blocks
+        if block.kind == "variable" and "default" in block.attributes
+    }
+
+
 def _locals(blocks: list[tuple[Path, Block]]) -> dict[str, frozenset[str]]:
     """`local.NAME` → the resources it references, through other locals too."""
     direct: dict[str, frozenset[str]] = {}
@@ -339,6 +359,7 @@ def _resource_item(
     module: str,
     prefix: str,
     locals_refs: dict[str, frozenset[str]],
+    defaults: dict[str, str],
 ) -> InventoryItem:
     rtype, name = block.labels
     refs: set[str] = set()
@@ -349,6 +370,10 @@ def _resource_item(
             refs |= locals_refs.get(ref, set()) if ref.startswith("local.") else {ref}
     address = f"{'data.' if block.kind == 'data' else ''}{rtype}.{name}"
     attributes = block.attributes
+    if defaults and any(v.startswith(VARIABLE_MARK) for v in attributes.values()):
+        # `type = var.resource_type`: the module's default is what it deploys unless its
+        # caller says otherwise (Azure Verified Modules pass azapi types this way)
+        attributes = {k: defaults.get(v, v) for k, v in attributes.items()}
     repeat: Literal["count", "for_each"] | None = (
         "for_each" if "for_each" in attributes else "count" if "count" in attributes else None
     )
