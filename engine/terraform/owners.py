@@ -104,8 +104,11 @@ def owner_of(kb: KnowledgeBase, item: InventoryItem) -> Owner | None:
         return Owner(service, "module", True) if service else None
     ruled_type = CONFIGURING_TYPES.get(item.type, item.type)
     for rule, service in _rule_index(kb).get(ruled_type, []):
-        if _matches(rule, item.attributes.get(rule.attribute)):
-            return Owner(service, "rule", ruled_type == item.type)
+        value = item.attributes.get(rule.attribute)
+        if _matches(rule, value):
+            assert value is not None
+            main = ruled_type == item.type and not _arm_child(rule, value)
+            return Owner(service, "rule", main)
     services = kb.services_by_terraform_type.get(item.type, [])
     if not services:
         return _owner_of_iam_type(kb, item.type)
@@ -141,6 +144,18 @@ def registry_module(source: str) -> tuple[str, str] | None:
             key = f"{hosted['ns']}/{repository['name']}/{repository['provider']}"
             return key, hosted["sub"] or ""
     return None
+
+
+def _arm_child(rule: AttributeRule, value: str) -> bool:
+    """An azapi `type` below the one the rule names is a child resource in Azure Resource
+    Manager (`Microsoft.Storage/storageAccounts/localUsers` under a rule for
+    `Microsoft.Storage/storageAccounts`): configuration of its parent, as `azurerm_subnet` is
+    of a virtual network."""
+    if not rule.type.startswith("azapi_"):
+        return False
+    depth = value.split("@", 1)[0].rstrip("/").count("/")
+    named = [v for v in rule.values if value.lower().startswith(v.lower())]
+    return bool(named) and depth > max(v.split("@", 1)[0].rstrip("/").count("/") for v in named)
 
 
 def _matches(rule: AttributeRule, value: str | None) -> bool:

@@ -337,3 +337,20 @@ resource "azapi_update_resource" "post" {
     rows = {r.item: r for r in map_inventory(kb, inventory_from_text(text), "azure", ["aws"]).rows}
     post = rows["azapi_update_resource.post"]
     assert (post.status, post.folded_into) == ("folded", "azurerm_kubernetes_cluster.main")
+
+
+def test_an_azapi_child_resource_type_configures_its_parent(kb: KnowledgeBase) -> None:
+    text = """
+resource "azapi_resource" "account" {
+  type      = "Microsoft.Storage/storageAccounts@2023-05-01"
+  parent_id = "rg"
+}
+resource "azapi_resource" "sftp_user" {
+  type      = "Microsoft.Storage/storageAccounts/localUsers@2023-05-01"
+  parent_id = azapi_resource.account.id
+}
+"""
+    rows = {r.item: r for r in map_inventory(kb, inventory_from_text(text), "azure", ["aws"]).rows}
+    assert rows["azapi_resource.account"].status in ("exact", "partial")
+    user = rows["azapi_resource.sftp_user"]
+    assert (user.status, user.folded_into) == ("folded", "azapi_resource.account")
