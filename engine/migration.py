@@ -504,8 +504,16 @@ def _rollup(rows: Sequence[MigrationRow]) -> list[ServiceRollup]:
 
 def table_json(table: MigrationTable) -> dict[str, Any]:
     """The documented JSON shape: with one target each row has `target` and `alternatives`;
-    with several, `targets` holds them per provider."""
+    with several, `targets` holds them per provider. Rows mapped through the same service share
+    those dicts (serialise, don't mutate)."""
     single = table.target_providers[0] if len(table.target_providers) == 1 else None
+    dumped: dict[int, dict[str, Any]] = {}  # rows of one service share their mapping objects
+
+    def dump(mapping: TargetMapping) -> dict[str, Any]:
+        if id(mapping) not in dumped:
+            dumped[id(mapping)] = mapping.model_dump()
+        return dumped[id(mapping)]
+
     rows = []
     for row in table.rows:
         out: dict[str, Any] = {
@@ -519,11 +527,12 @@ def table_json(table: MigrationTable) -> dict[str, Any]:
         }
         if single is not None:
             mapping = row.targets.get(single)
-            out["target"] = mapping.target.model_dump() if mapping and mapping.target else None
-            out["alternatives"] = [a.model_dump() for a in mapping.alternatives] if mapping else []
+            whole = dump(mapping) if mapping else None
+            out["target"] = whole["target"] if whole else None
+            out["alternatives"] = whole["alternatives"] if whole else []
             note = "; ".join(n for n in (row.note, mapping.note if mapping else "") if n)
         else:
-            out["targets"] = {p: m.model_dump() for p, m in row.targets.items()}
+            out["targets"] = {p: dump(m) for p, m in row.targets.items()}
             note = row.note
         out["folded_into"] = row.folded_into
         out["note"] = note

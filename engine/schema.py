@@ -191,6 +191,25 @@ class IacTypes(BaseModel):
         Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[a-z0-9]+$")]
     ] = []
     """Well-known registry modules (`namespace/name/provider`) that deploy this record."""
+    main: list[TerraformType] = []
+    """The types of `terraform` that deploy the product itself when more than one does (a REST
+    API and an HTTP API); the first type included. Empty: the first type alone. The other
+    types configure a resource of one of these."""
+
+    @model_validator(mode="after")
+    def _main_types_are_owned(self) -> IacTypes:
+        stray = [t for t in self.main if t not in self.terraform]
+        if stray:
+            raise ValueError(f"iac.main lists types not in iac.terraform: {', '.join(stray)}")
+        if self.main and self.terraform[0] not in self.main:
+            raise ValueError(f"iac.main must include the first type, {self.terraform[0]}")
+        return self
+
+    def is_main(self, resource_type: str) -> bool:
+        """Does this type deploy the product (not configure one)?"""
+        if self.main:
+            return resource_type in self.main
+        return bool(self.terraform) and self.terraform[0] == resource_type
 
 
 class Implementation(BaseModel):

@@ -17,10 +17,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Query
 
-BLOCK_KINDS = frozenset({"resource", "data", "module", "locals", "provider"})
-"""Top-level blocks the inventory reads (providers for their region); variables and outputs
-carry no resources."""
+BLOCK_KINDS = frozenset({"resource", "data", "module", "locals", "provider", "variable"})
+"""Top-level blocks the inventory reads (providers for their region, variables for a literal
+default that an attribute rule may need); outputs carry no resources."""
 PLACE_ATTRIBUTES = ("region", "location")
+TEMPLATE_MARK = "${…}"
+"""Stands for the interpolated rest of a string whose literal head is kept."""
+VARIABLE_MARK = "${var."
+"""An attribute that is exactly `var.NAME` is kept as `${var.NAME}` (no literal string reads
+so: it would be a template), for the inventory to replace by the variable's literal default."""
 
 _NON_RESOURCE_ROOTS = frozenset({"var", "each", "count", "path", "terraform", "self", "module"})
 _MAX_ATTRIBUTE_DEPTH = 4
@@ -107,7 +112,7 @@ def _collect(
     source = f.source
     for node in nodes:
         if node.type == "block":
-            if not node.has_error and _text(node.children[0], source) not in BLOCK_KINDS:
+            if not node.has_error and _text(node.child(0), source) not in BLOCK_KINDS:
                 continue  # variables, outputs, providers: nothing the inventory needs
             kind, labels, inner = _head(node, source)
             if node.has_error:
@@ -115,7 +120,7 @@ def _collect(
                 hoisted = [
                     c
                     for c in (inner.children if inner is not None else [])
-                    if c.type == "block" and _text(c.children[0], source) in BLOCK_KINDS
+                    if c.type == "block" and _text(c.child(0), source) in BLOCK_KINDS
                 ]
             else:
                 hoisted = []
@@ -171,9 +176,23 @@ def _block(
     skip: list[Node],
 ) -> Block | None:
     source = f.source
-    expected = {"resource": 2, "data": 2, "module": 1, "locals": 0, "provider": 1}[kind]
-    if len(labels) != expected or not all(labels):
+    expected = {"resource": 2, "data": 2, "module": 1, "locals": 0, "provider": 1, "variable": 1}
+    if len(labels) != expected[kind] or not all(labels):
         return None
+    if kind == "variable":
+        default = next(
+            (
+                value
+                for c in (body.children if body is not None else [])
+                if c.type == "attribute"
+                and _text(c.child(0), source) == "default"
+                and (value := _literal(c, source)) is not None
+                and not value.endswith(TEMPLATE_MARK)
+            ),
+            None,
+        )
+        kept = {} if default is None else {"default": default}
+        return Block(kind, labels, node.start_point[0] + 1, kept, {}, None)
     attributes: dict[str, str] = {}
     members = body.children if body is not None else []
     end = skip[0].start_byte if skip else node.end_byte
@@ -193,7 +212,7 @@ def _meta_arguments(members: list[Node], source: bytes, out: dict[str, str]) -> 
     rule reads its attributes."""
     for child in members:
         if child.type == "attribute":
-            name = _text(child.children[0], source)
+            name = _text(child.child(0), source)
             if name in ("count", "for_each"):
                 out[name] = _literal(child, source) or "(expression)"
             elif name in PLACE_ATTRIBUTES and (value := _literal(child, source)) is not None:
@@ -207,8 +226,10 @@ def _attributes(
         if child.start_byte >= end:
             return
         if child.type == "attribute":
-            name = _text(child.children[0], source)
+            name = _text(child.child(0), source)
             value = _literal(child, source)
+            if value is None:
+                value = _variable(child, source)
             if value is not None:
                 out[prefix + name] = value
             elif name in ("count", "for_each", "source", "version", "type"):
@@ -223,7 +244,7 @@ def _attributes(
                     (
                         c
                         for c in inner.children
-                        if c.type == "block" and _text(c.children[0], source) == "content"
+                        if c.type == "block" and _text(c.child(0), source) == "content"
                     ),
                     None,
                 )
@@ -238,10 +259,18 @@ def _literal(attribute: Node, source: bytes) -> str | None:
     expression = next((c for c in attribute.children if c.type == "expression"), None)
     if expression is None or expression.child_count != 1:
         return None
-    value = expression.children[0]
+    value = expression.child(0)
+    if value.type == "template_expr":
+        # "Microsoft.ContainerService/managedClusters@${local.api_version}": the literal head
+        # is what prefix rules read; equals rules never match the marker.
+        quoted = value.child(0) if value.child_count == 1 else None
+        parts = quoted.children[1:2] if quoted and quoted.type == "quoted_template" else []
+        if parts and parts[0].type == "template_literal":
+            return _text(parts[0], source) + TEMPLATE_MARK
+        return None
     if value.type != "literal_value" or value.child_count != 1:
         return None
-    inner = value.children[0]
+    inner = value.child(0)
     if inner.type == "string_lit":
         parts = [
             c
@@ -252,6 +281,18 @@ def _literal(attribute: Node, source: bytes) -> str | None:
             return "".join(_text(p, source) for p in parts)
         return None
     return _text(inner, source)
+
+
+def _variable(attribute: Node, source: bytes) -> str | None:
+    """`${var.NAME}` when the attribute's whole expression is `var.NAME`."""
+    expression = attribute.child(attribute.child_count - 1)
+    if expression is None or expression.type != "expression" or expression.child_count != 2:
+        return None
+    root, step = expression.children
+    if root.type != "variable_expr" or _text(root, source) != "var" or step.type != "get_attr":
+        return None
+    name = step.child(step.child_count - 1)
+    return f"{VARIABLE_MARK}{_text(name, source)}}}" if name is not None else None
 
 
 def _refs(node: Node, members: list[Node], f: _File, end: int) -> dict[str, frozenset[str]]:
@@ -270,7 +311,7 @@ def _refs(node: Node, members: list[Node], f: _File, end: int) -> dict[str, froz
             continue
         index = bisect.bisect_right(member_starts, root.start_byte) - 1
         member = members[index] if index >= 0 else None
-        key = _text(member.children[0], source) if member and member.children else ""
+        key = _text(member.child(0), source) if member and member.child_count else ""
         found.setdefault(key, set()).add(ref)
     return {k: frozenset(v) for k, v in found.items()}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .hcl import Block, ParsedFile, SyntaxProblem, parse_hcl, parse_json
+from .hcl import (
+    TEMPLATE_MARK,
+    VARIABLE_MARK,
+    Block,
+    ParsedFile,
+    SyntaxProblem,
+    parse_hcl,
+    parse_json,
+)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_MODULE_DEPTH = 16
@@ -157,9 +166,10 @@ def inventory_from_text(text: str, name: str = "<stdin>") -> Inventory:
             )
         )
     locals_refs = _locals([(Path(name), b) for b in parsed.blocks])
+    defaults = _defaults([(Path(name), b) for b in parsed.blocks])
     for block in parsed.blocks:
         if block.kind in ("resource", "data"):
-            item = _resource_item(walk, Path(name), block, "", "", locals_refs)
+            item = _resource_item(walk, Path(name), block, "", "", locals_refs, defaults)
             walk.items.append(dataclasses.replace(item, file=name))
         elif block.kind == "module":
             walk.items.append(
@@ -213,14 +223,18 @@ def _read_module(
     for file, problem in walk.problems.pop(folder, []):
         walk.items.append(_unparsed(walk, file, problem.line, module, problem.message))
     locals_refs = _locals(blocks)
+    defaults = _defaults(blocks)
     prefix = f"{module}." if module else ""
     for file, block in blocks:
         if block.kind in ("resource", "data"):
-            walk.items.append(_resource_item(walk, file, block, module, prefix, locals_refs))
+            item = _resource_item(walk, file, block, module, prefix, locals_refs, defaults)
+            walk.items.append(item)
         elif block.kind == "module":
             _module_call(walk, folder, file, block, module, stack, folders)
-        if block.kind in ("provider", "resource") and (
-            place := block.attributes.get("region") or block.attributes.get("location")
+        if (
+            block.kind in ("provider", "resource")
+            and (place := block.attributes.get("region") or block.attributes.get("location"))
+            and not place.endswith(TEMPLATE_MARK)
         ):
             walk.places[place.replace(" ", "").lower()] += 1
 
@@ -253,14 +267,21 @@ def _blocks(walk: _Walk, folder: Path, files: list[Path]) -> list[tuple[Path, Bl
 
 def _parse(walk: _Walk, file: Path) -> tuple[ParsedFile | None, str]:
     try:
-        if file.is_symlink() and not file.resolve().is_relative_to(walk.base):
-            return None, "symlink points outside the folder read; not followed"
-        if not file.is_file():
+        # One lstat for the common case (a regular file); links cost a second look.
+        status = os.lstat(file)
+        if stat.S_ISLNK(status.st_mode):
+            if not file.resolve().is_relative_to(walk.base):
+                return None, "symlink points outside the folder read; not followed"
+            status = os.stat(file)
+        if not stat.S_ISREG(status.st_mode):
             return None, "not a regular file"
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, f"{size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not read"
-        data = file.read_bytes()
+        if status.st_size > MAX_FILE_BYTES:
+            return (
+                None,
+                f"{status.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not read",
+            )
+        with open(file, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         return None, f"cannot read ({exc.strerror})"
     if data.startswith(b"\xef\xbb\xbf"):
@@ -293,6 +314,15 @@ def _unparsed(walk: _Walk, file: Path, line: int, module: str, message: str) -> 
         module=module,
         message=message,
     )
+
+
+def _defaults(blocks: list[tuple[Path, Block]]) -> dict[str, str]:
+    """`${var.NAME}` → the literal default of variable NAME in this module."""
+    return {
+        f"{VARIABLE_MARK}{block.labels[0]}}}": block.attributes["default"]
+        for _, block in blocks
+        if block.kind == "variable" and "default" in block.attributes
+    }
 
 
 def _locals(blocks: list[tuple[Path, Block]]) -> dict[str, frozenset[str]]:
@@ -329,6 +359,7 @@ def _resource_item(
     module: str,
     prefix: str,
     locals_refs: dict[str, frozenset[str]],
+    defaults: dict[str, str],
 ) -> InventoryItem:
     rtype, name = block.labels
     refs: set[str] = set()
@@ -339,6 +370,10 @@ def _resource_item(
             refs |= locals_refs.get(ref, set()) if ref.startswith("local.") else {ref}
     address = f"{'data.' if block.kind == 'data' else ''}{rtype}.{name}"
     attributes = block.attributes
+    if defaults and any(v.startswith(VARIABLE_MARK) for v in attributes.values()):
+        # `type = var.resource_type`: the module's default is what it deploys unless its
+        # caller says otherwise (Azure Verified Modules pass azapi types this way)
+        attributes = {k: defaults.get(v, v) for k, v in attributes.items()}
     repeat: Literal["count", "for_each"] | None = (
         "for_each" if "for_each" in attributes else "count" if "count" in attributes else None
     )

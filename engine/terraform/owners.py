@@ -28,17 +28,33 @@ UTILITY_PREFIXES = (
     "template_",
     "kubernetes_",
     "helm_",
+    "rabbitmq_",
     "external",
     "http",
     "cloudinit_",
+    "docker_",
+    "kind_",
+    "modtm_",
 )
 """Providers that configure or compute rather than deploy cloud services: their resources are
-glue. (`external`, `http` and `cloudinit` are data-only utility providers.)"""
+glue. Utilities (`random` … `cloudinit`; `external` and `http` are data-only); software inside
+a service the code deploys (`kubernetes` and `helm` inside a cluster, `rabbitmq` queues inside
+a broker: they move with it); build and test tools (`docker` builds and pushes an image to a
+registry that is a row of its own, `kind` runs a throw-away cluster on the machine running
+Terraform); `modtm`, the telemetry Azure Verified Modules send. Other third-party providers
+(github, gitlab, mongodbatlas …) deploy real things outside the KB's clouds: they stay
+`unknown`, counted against coverage."""
 
 UTILITY_TYPES = frozenset({"terraform_data", "terraform_remote_state"})
 
-UTILITY_MODULES = re.compile(r"^(?:Azure/naming/|Azure/avm-utl-)", re.IGNORECASE)
-"""Registry modules that compute names, regions or interfaces and deploy nothing: glue."""
+UTILITY_MODULES = re.compile(
+    r"^(?:Azure/naming/|Azure/avm-utl-|terraform-google-modules/gcloud/|lonegunmanb/public-ip/)",
+    re.IGNORECASE,
+)
+"""Registry modules that deploy nothing: they compute names, regions or interfaces (Azure's
+naming and `avm-utl-*`), look up the public IP of the machine running Terraform
+(`lonegunmanb/public-ip`), or run the gcloud / kubectl command line there (`gcloud`,
+`gcloud//modules/kubectl-wrapper`, like a `null_resource` with `local-exec`): glue."""
 
 CONFIGURING_TYPES = {
     "azapi_update_resource": "azapi_resource",
@@ -88,13 +104,21 @@ def owner_of(kb: KnowledgeBase, item: InventoryItem) -> Owner | None:
         return Owner(service, "module", True) if service else None
     ruled_type = CONFIGURING_TYPES.get(item.type, item.type)
     for rule, service in _rule_index(kb).get(ruled_type, []):
-        if _matches(rule, item.attributes.get(rule.attribute)):
-            return Owner(service, "rule", ruled_type == item.type)
+        value = item.attributes.get(rule.attribute)
+        if _matches(rule, value):
+            assert value is not None
+            main = ruled_type == item.type and not _arm_child(rule, value)
+            return Owner(service, "rule", main)
     services = kb.services_by_terraform_type.get(item.type, [])
     if not services:
         return _owner_of_iam_type(kb, item.type)
-    service = min(services, key=lambda s: _rank(kb, s, item.type, services))
-    return Owner(service, "type", service.iac.terraform[0] == item.type)
+    # One owner per type in the shipped KB (a test enforces it); ranking is for overlays.
+    service = services[0] if len(services) == 1 else _first(kb, services, item.type)
+    return Owner(service, "type", service.iac.is_main(item.type))
+
+
+def _first(kb: KnowledgeBase, services: list[Service], resource_type: str) -> Service:
+    return min(services, key=lambda s: _rank(kb, s, resource_type, services))
 
 
 def _owner_of_iam_type(kb: KnowledgeBase, resource_type: str) -> Owner | None:
@@ -105,8 +129,7 @@ def _owner_of_iam_type(kb: KnowledgeBase, resource_type: str) -> Owner | None:
     base = kb.services_by_terraform_type.get(base_type, [])
     if not base:
         return None
-    service = min(base, key=lambda s: _rank(kb, s, base_type, base))
-    return Owner(service, "type", False)
+    return Owner(base[0] if len(base) == 1 else _first(kb, base, base_type), "type", False)
 
 
 def registry_module(source: str) -> tuple[str, str] | None:
@@ -121,6 +144,18 @@ def registry_module(source: str) -> tuple[str, str] | None:
             key = f"{hosted['ns']}/{repository['name']}/{repository['provider']}"
             return key, hosted["sub"] or ""
     return None
+
+
+def _arm_child(rule: AttributeRule, value: str) -> bool:
+    """An azapi `type` below the one the rule names is a child resource in Azure Resource
+    Manager (`Microsoft.Storage/storageAccounts/localUsers` under a rule for
+    `Microsoft.Storage/storageAccounts`): configuration of its parent, as `azurerm_subnet` is
+    of a virtual network."""
+    if not rule.type.startswith("azapi_"):
+        return False
+    depth = value.split("@", 1)[0].rstrip("/").count("/")
+    named = [v for v in rule.values if value.lower().startswith(v.lower())]
+    return bool(named) and depth > max(v.split("@", 1)[0].rstrip("/").count("/") for v in named)
 
 
 def _matches(rule: AttributeRule, value: str | None) -> bool:
@@ -148,7 +183,7 @@ def _rank(
         not preferred,
         service.fit is not Fit.exact,
         service.is_feature,
-        service.iac.terraform.index(resource_type) > 0,
+        not service.iac.is_main(resource_type),
         service.id,
     )
 

@@ -31,5 +31,5 @@ def test_synthetic_tree_reads_cleanly(tmp_path: Path) -> None:
     resources = [i for i in inventory.items if i.kind == "resource"]
     assert len(resources) == 20 * 6
     assert all(r.module.startswith("module.m") for r in resources)
-    seconds, errors = bench.parse_tree_sitter(files)
-    assert errors == 0 and seconds >= 0
+    seconds, errors, cpu = bench.parse_tree_sitter(files)
+    assert errors == 0 and seconds >= 0 and cpu >= 0

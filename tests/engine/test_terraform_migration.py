@@ -91,9 +91,61 @@ def test_configuration_folds_into_its_parent(rows: dict[str, MigrationRow]) -> N
 
 
 def test_configuration_without_its_parent_maps_itself(kb: KnowledgeBase) -> None:
-    table = map_inventory(kb, read_inventory(TF / "aws-serverless"), "aws", ["azure"])
-    api = next(r for r in table.rows if r.item == "aws_apigatewayv2_api.http")
-    assert api.status == "exact" and "not in this code" in api.note
+    # a rule on the default event bus: the bus is not in the code
+    text = 'resource "aws_cloudwatch_event_rule" "nightly" {\n  schedule_expression = "rate(1 day)"\n}\n'
+    table = map_inventory(kb, inventory_from_text(text), "aws", ["azure"])
+    (rule,) = table.rows
+    assert rule.status != "folded" and rule.source and rule.source.id == "aws-eventbridge"
+    assert "not in this code" in rule.note
+
+
+def test_a_service_with_several_products(kb: KnowledgeBase) -> None:
+    """An HTTP API and a REST API are both API Gateway products: each is a row of its own,
+    and their routes and methods fold into the API they belong to."""
+    text = """
+resource "aws_api_gateway_rest_api" "rest" { name = "rest" }
+resource "aws_api_gateway_resource" "items" {
+  rest_api_id = aws_api_gateway_rest_api.rest.id
+  parent_id   = aws_api_gateway_rest_api.rest.root_resource_id
+  path_part   = "items"
+}
+resource "aws_apigatewayv2_api" "http" {
+  name          = "http"
+  protocol_type = "HTTP"
+}
+resource "aws_apigatewayv2_route" "get" {
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = "GET /items"
+}
+resource "aws_apigatewayv2_api" "ws" {
+  name          = "ws"
+  protocol_type = "WEBSOCKET"
+}
+"""
+    table = map_inventory(kb, inventory_from_text(text), "aws", ["gcp"])
+    rows = {r.item: r for r in table.rows}
+    for api in ("aws_api_gateway_rest_api.rest", "aws_apigatewayv2_api.http"):
+        assert rows[api].status in ("exact", "partial"), rows[api]
+        assert rows[api].source and rows[api].source.id == "aws-api-gateway"
+        assert rows[api].note == ""
+    assert rows["aws_apigatewayv2_route.get"].folded_into == "aws_apigatewayv2_api.http"
+    assert rows["aws_api_gateway_resource.items"].folded_into == "aws_api_gateway_rest_api.rest"
+    ws = rows["aws_apigatewayv2_api.ws"].source
+    assert ws and ws.id == "aws-api-gateway-websocket-apis"
+    assert kb.services["aws-api-gateway"].iac.is_main("aws_apigatewayv2_api")
+    assert not kb.services["aws-api-gateway"].iac.is_main("aws_apigatewayv2_route")
+
+
+def test_main_types_must_be_owned_and_include_the_first() -> None:
+    from archkb.engine.schema import IacTypes
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=r"not in iac\.terraform: aws_x"):
+        IacTypes(terraform=["aws_a"], main=["aws_a", "aws_x"])
+    with pytest.raises(ValidationError, match="must include the first type, aws_a"):
+        IacTypes(terraform=["aws_a", "aws_b"], main=["aws_b"])
+    assert IacTypes(terraform=["aws_a", "aws_b"]).is_main("aws_a")
+    assert not IacTypes(terraform=["aws_a", "aws_b"]).is_main("aws_b")
 
 
 def test_glue_and_data_sources(rows: dict[str, MigrationRow]) -> None:
@@ -244,3 +296,61 @@ def test_while_a_type_has_several_owners_the_product_wins(kb: KnowledgeBase) -> 
     item = inventory_from_text('resource "aws_lambda_function" "f" {}\n').items[0]
     owner = owner_of(crowded, item)
     assert owner is not None and owner.service.id == "aws-lambda"
+
+
+def test_build_test_and_telemetry_providers_are_glue_other_third_parties_unknown(
+    kb: KnowledgeBase,
+) -> None:
+    text = """
+resource "docker_image" "app" { name = "app" }
+resource "kind_cluster" "test" { name = "test" }
+resource "modtm_telemetry" "t" { tags = {} }
+resource "rabbitmq_queue" "jobs" { name = "jobs" }
+resource "github_repository" "infra" { name = "infra" }
+resource "mongodbatlas_cluster" "db" { name = "db" }
+module "runner_ip" { source = "lonegunmanb/public-ip/lonegunmanb" }
+module "kubectl" { source = "terraform-google-modules/gcloud/google//modules/kubectl-wrapper" }
+resource "aws_s3_bucket" "b" { bucket = "b" }
+"""
+    rows = {r.item: r for r in map_inventory(kb, inventory_from_text(text), "aws", ["gcp"]).rows}
+    for glue in (
+        "docker_image.app",
+        "kind_cluster.test",
+        "modtm_telemetry.t",
+        "rabbitmq_queue.jobs",
+        "module.runner_ip",
+        "module.kubectl",
+    ):
+        assert rows[glue].status == "glue", glue
+    for real in ("github_repository.infra", "mongodbatlas_cluster.db"):
+        assert rows[real].status == "unknown" and "outside the KB" in rows[real].note
+
+
+def test_a_computed_azapi_type_with_a_literal_head_maps(kb: KnowledgeBase) -> None:
+    text = """
+resource "azurerm_kubernetes_cluster" "main" { name = "aks" }
+resource "azapi_update_resource" "post" {
+  resource_id = azurerm_kubernetes_cluster.main.id
+  type        = "Microsoft.ContainerService/managedClusters@${local.api_version}"
+}
+"""
+    rows = {r.item: r for r in map_inventory(kb, inventory_from_text(text), "azure", ["aws"]).rows}
+    post = rows["azapi_update_resource.post"]
+    assert (post.status, post.folded_into) == ("folded", "azurerm_kubernetes_cluster.main")
+
+
+def test_an_azapi_child_resource_type_configures_its_parent(kb: KnowledgeBase) -> None:
+    text = """
+resource "azapi_resource" "account" {
+  type      = "Microsoft.Storage/storageAccounts@2023-05-01"
+  parent_id = "rg"
+}
+resource "azapi_resource" "sftp_user" {
+  type      = "Microsoft.Storage/storageAccounts/localUsers@2023-05-01"
+  parent_id = azapi_resource.account.id
+}
+"""
+    rows = {r.item: r for r in map_inventory(kb, inventory_from_text(text), "azure", ["aws"]).rows}
+    assert rows["azapi_resource.account"].status in ("exact", "partial")
+    user = rows["azapi_resource.sftp_user"]
+    assert (user.status, user.folded_into) == ("folded", "azapi_resource.account")

@@ -215,3 +215,40 @@ def test_a_called_folder_is_read_through_its_caller_whatever_the_order(tmp_path:
         ("resource", "module.x.aws_sqs_queue.q", "module.x"),
     ]
     assert inventory.files == 3
+
+
+def test_a_template_keeps_its_literal_head_for_prefix_rules(tmp_path: Path) -> None:
+    text = b"""
+provider "azurerm" {
+  location = "${var.prefix}-west"
+}
+resource "azapi_update_resource" "post" {
+  type     = "Microsoft.ContainerService/managedClusters@${local.api_version}"
+  location = "west${var.suffix}"
+  name     = "${var.name}-aks"
+}
+"""
+    (block,) = [b for b in parse_hcl(text).blocks if b.kind == "resource"]
+    assert block.attributes["type"] == "Microsoft.ContainerService/managedClusters@${…}"
+    assert "name" not in block.attributes  # no literal head: nothing kept
+    (tmp_path / "main.tf").write_bytes(text)
+    assert read_inventory(tmp_path).regions == []  # a partial place is not a region
+
+
+def test_an_attribute_set_from_a_variable_takes_its_literal_default(tmp_path: Path) -> None:
+    """Azure Verified Modules pass azapi types as variables with defaults: the module as
+    shipped deploys the default."""
+    module = tmp_path / "modules" / "queue"
+    module.mkdir(parents=True)
+    (module / "variables.tf").write_text(
+        'variable "resource_type" {\n  type    = string\n'
+        '  default = "Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01"\n}\n'
+        'variable "required" {\n  type = string\n}\n'
+    )
+    (module / "main.tf").write_text(
+        'resource "azapi_resource" "this" {\n  type = var.resource_type\n  name = var.required\n}\n'
+    )
+    (tmp_path / "main.tf").write_text('module "queue" {\n  source = "./modules/queue"\n}\n')
+    (item,) = [i for i in read_inventory(tmp_path).items if i.kind == "resource"]
+    assert item.attributes["type"].startswith("Microsoft.Storage/storageAccounts/queueServices/")
+    assert item.attributes["name"] == "${var.required}"  # no default: left as the reference
