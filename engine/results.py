@@ -46,6 +46,8 @@ class ResolvedComponent(_Result):
     """Deployed across availability zones (highly available designs)."""
     telemetry: bool = False
     """A telemetry sink (metrics, logs, traces) the workload reports to."""
+    traits: list[str] = []
+    """The capability's traits in the KB (compute, serverless, container, vm, data …)."""
     network: bool = False
     """The private network (VPC, VNet) the other components run in."""
     placement: str = ""

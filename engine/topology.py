@@ -144,6 +144,7 @@ def placement_facts(members: list[tuple[str, Capability, str]]) -> dict[str, dic
     entries = entry_points(members)
     return {
         role: {
+            "traits": [trait.value for trait in capability.traits],
             "network": is_network(capability),
             "placement": placement(capability, tier, has_network),
             "entry": role in entries,

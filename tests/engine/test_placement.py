@@ -24,6 +24,7 @@ def test_three_tier_vms(kb: KnowledgeBase) -> None:
     assert comps["network"].placement == "network"
     assert comps["lb"].placement == "public"  # a regional load balancer in the public subnet
     assert [r for r, c in comps.items() if c.entry] == ["lb"]  # no edge tier: the web tier
+    assert comps["web"].traits == ["compute", "vm"]
     assert comps["web"].compute == "vm" and comps["web"].autoscaled
     assert comps["db"].backing_store == "database" and comps["cache"].backing_store == "cache"
     assert comps["secrets"].secret_store and not comps["db"].secret_store
@@ -58,3 +59,23 @@ def test_kubernetes_workloads(kb: KnowledgeBase, provider: str) -> None:
 def test_serverless_containers_are_containers(kb: KnowledgeBase) -> None:
     comps = _resolve(kb, "serverless-containers-web-app")
     assert "container" in {c.compute for c in comps.values()}
+
+
+def test_the_placement_tables_name_real_capabilities(kb: KnowledgeBase) -> None:
+    """A renamed capability would silently drop out of placement: every id must exist."""
+    from archkb.engine import topology
+
+    tables = [
+        topology.NETWORK_CAPABILITIES,
+        topology.REGIONAL_LOAD_BALANCERS,
+        topology.EDGE_CAPABILITIES,
+        topology.FILTERS,
+        set(topology.REACHED_OVER),
+        set(topology.BACKING_STORES),
+        topology.SECRET_STORES,
+        topology.AUTOSCALED,
+        topology.PRIVATE_ACCESS,
+    ]
+    named = set().union(*tables)
+    assert named and named <= set(kb.capabilities), sorted(named - set(kb.capabilities))
+    assert topology.FILTERS <= topology.EDGE_CAPABILITIES
