@@ -21,6 +21,7 @@ from .topology import (
     is_global,
     is_highly_available,
     is_zone_redundant,
+    placement_facts,
     replication_of,
 )
 
@@ -290,6 +291,7 @@ def build_architecture(
     jurisdiction = needs.jurisdiction if needs else None
     regions = plan.regions
     available = is_highly_available(needs.weights if needs else {}, len(regions))
+    facts = placement_facts([(p[0], kb.capabilities[p[1]], p[2]) for p in plan.picks])
     components: list[ResolvedComponent] = []
     for role, capability_id, tier, label, control, choice in plan.picks:
         capability = kb.capabilities[capability_id]
@@ -316,6 +318,7 @@ def build_architecture(
                 replication=replication_of(capability, choice, len(regions) > 1),
                 zone_redundant=is_zone_redundant(capability, choice, available),
                 telemetry=capability.category in TELEMETRY_CATEGORIES,
+                **facts[role],
             )
         )
     return ResolvedArchitecture(

@@ -46,6 +46,36 @@ class ResolvedComponent(_Result):
     """Deployed across availability zones (highly available designs)."""
     telemetry: bool = False
     """A telemetry sink (metrics, logs, traces) the workload reports to."""
+    traits: list[str] = []
+    """The capability's traits in the KB (compute, serverless, container, vm, data …)."""
+    network: bool = False
+    """The private network (VPC, VNet) the other components run in."""
+    placement: str = ""
+    """Where it is drawn and deployed: `network` (inside the network, or the network itself),
+    `public` (the network's public subnet), `edge` (in front of the regions), else its tier."""
+    entry: bool = False
+    """Where users' traffic enters the architecture (an edge service, else the web tier)."""
+    hybrid: bool = False
+    """Links the architecture to on-premises (a private line, a VPN)."""
+    reached_over: str = "HTTPS"
+    """How traffic from outside reaches it when it is an entry or hybrid link (DNS, IPsec …)."""
+    compute: str | None = None
+    """Its kind of compute: `kubernetes`, `container`, `vm`, `serverless`, `other`; None when
+    it does not run workloads."""
+    autoscaled: bool = False
+    """A compute group that scales its instances (a VM scale set)."""
+    backing_store: str | None = None
+    """A data store workloads reach over a private TCP port: `database`, `cache`, `documents`."""
+    secret_store: bool = False
+    """Holds the secrets workloads read at run time."""
+    private_access: bool = False
+    """Reaches other services privately on a workload's behalf (private endpoints)."""
+
+    @property
+    def warning(self) -> str | None:
+        """The caveat a reviewer must see: a partial fit's. An exact fit's caveat is a remark
+        (how to configure it), shown with the service, not as a warning."""
+        return self.caveat if self.fit == "partial" and self.caveat else None
 
 
 class ResolvedFlow(_Result):

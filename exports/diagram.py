@@ -23,7 +23,6 @@ from archkb.engine.results import ResolvedArchitecture
 
 from .iconset import ICON_DIR, diagrams_root, icon_class, icon_file
 from .layout import (
-    NETWORK,
     SECONDARY,
     DiagramEdge,
     DiagramGroup,
@@ -34,7 +33,7 @@ from .layout import (
 )
 
 __all__ = [
-    "NETWORK", "SECONDARY", "DiagramEdge", "DiagramGroup", "DiagramModel", "DiagramNode",
+    "SECONDARY", "DiagramEdge", "DiagramGroup", "DiagramModel", "DiagramNode",
     "diagram_model", "icon_class", "render_diagram",
 ]  # fmt: skip
 

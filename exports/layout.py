@@ -17,20 +17,12 @@ from dataclasses import dataclass, field, replace
 
 from archkb.engine.results import ResolvedArchitecture, ResolvedComponent
 
-NETWORK = "virtual-network"
 USERS, ONPREM, PRODUCERS = "_users", "_onprem", "_producers"
 """Context nodes drawn outside the cloud; `_` keeps them apart from role ids (slugs)."""
 SECONDARY = "@secondary"
 """Suffix of node and group ids in the secondary region's stack."""
 SIDE_TIERS = ("security", "ops")
 # fmt: off
-LOAD_BALANCERS = frozenset({"application-load-balancer", "network-load-balancer"})
-EDGE_CAPABILITIES = frozenset({"cdn", "global-load-balancer", "web-application-firewall",
-                               "ddos-protection", "api-management", "zero-trust-access"})
-NOT_ENTRY = frozenset({"web-application-firewall", "ddos-protection"})
-HYBRID = frozenset({"dedicated-interconnect", "site-to-site-vpn"})
-ENTRY_LABELS = {"dns": "DNS", "dedicated-interconnect": "private line",
-                "site-to-site-vpn": "IPsec"}
 TIER_NAMES = {"edge": "Edge & global", "web": "Web tier", "app": "App tier", "data": "Data tier",
               "integration": "Integration", "network": "Networking", "security": "Security",
               "ops": "Operations", "public": "Public subnet", "private": "Private subnet",
@@ -48,7 +40,7 @@ class DiagramNode:
     icon: str | None = None
     """The `diagrams` class path (e.g. diagrams.aws.compute.Lambda), None when it has none."""
     capability: str = ""
-    """`context` for users/on-premises/producers, else the first role's capability."""
+    """The first role's capability (empty for users, on-premises and producers)."""
     category: str = ""
     """The capability category: picks our own icon when `diagrams` has none."""
     roles: tuple[str, ...] = ()
@@ -56,6 +48,8 @@ class DiagramNode:
     zone_redundant: bool = False
     region: str = ""
     """`primary`, `secondary`, or empty for global and context nodes."""
+    context: bool = False
+    """Drawn outside the cloud: users, on-premises, producers."""
 
 
 @dataclass(frozen=True)
@@ -130,19 +124,19 @@ def diagram_model(
     arch: ResolvedArchitecture, title: str | None = None, needs: Sequence[str] | None = None
 ) -> DiagramModel:
     """Place every component of `arch`, keep its flows as edges, number the request path."""
-    network = next((c for c in arch.components if c.capability == NETWORK), None)
+    network = next((c for c in arch.components if c.network), None)
     in_flows = {r for f in arch.flows for r in (f.source, f.target)}
     as_cluster = network.role if network and network.role not in in_flows else None
     inside = ("network", "public", "app", "data")
     if as_cluster and not any(
-        _placement(c, True) in inside for c in arch.components if c.role != as_cluster
+        c.placement in inside for c in arch.components if c.role != as_cluster
     ):
         as_cluster = None  # an empty network cluster would vanish: draw the network as a node
     two = len(arch.regions) > 1
     shared = {
         c.role for c in arch.components if two and c.scope == "global" and c.role != as_cluster
     }
-    nodes, alias = _merge(arch, as_cluster, network is not None, shared)
+    nodes, alias = _merge(arch, as_cluster, shared)
     placed: dict[str, list[DiagramNode]] = {}
     for key, node in nodes:
         placed.setdefault(key, []).append(node)
@@ -178,20 +172,8 @@ def _all(root: DiagramGroup) -> list[DiagramNode]:
     return [n for g in root.walk() for n in g.nodes]
 
 
-def _placement(comp: ResolvedComponent, has_network: bool) -> str:
-    if comp.capability == NETWORK:
-        return "network"
-    if comp.capability in LOAD_BALANCERS and has_network:
-        return "public"
-    if comp.tier == "edge" or comp.capability in EDGE_CAPABILITIES:
-        return "edge"
-    if comp.tier == "network" and has_network:
-        return "network"
-    return str(comp.tier)
-
-
 def _merge(
-    arch: ResolvedArchitecture, as_cluster: str | None, has_network: bool, shared: set[str]
+    arch: ResolvedArchitecture, as_cluster: str | None, shared: set[str]
 ) -> tuple[list[tuple[str, DiagramNode]], dict[str, str]]:
     """One node per (service, place): (placement key, node) in component order, and
     role → node id. Global services of a two-region design go to the `global` group."""
@@ -199,7 +181,7 @@ def _merge(
     for comp in arch.components:
         if comp.role == as_cluster:
             continue  # drawn as the network cluster itself
-        key = _placement(comp, has_network)
+        key = comp.placement
         if comp.role in shared and key != "edge":
             key = f"global:{key}"
         by_place.setdefault((key, comp.service), []).append(comp)
@@ -302,10 +284,9 @@ def _context(
     """Users in front of the entry points (edge tier, else web tier), on-premises in front of
     hybrid links, producers in front of a pipeline's first stage: without them a reviewer
     cannot see where traffic comes from."""
-    comps = [c for c in arch.components if c.capability != NETWORK]  # a VPC is no entry point
-    hybrid = [c for c in comps if c.capability in HYBRID]
-    entry = [c for c in comps if c.tier == "edge" and c.capability not in NOT_ENTRY]
-    entry = entry or [c for c in comps if c.tier == "web"]
+    comps = [c for c in arch.components if not c.network]  # a VPC is no entry point
+    hybrid = [c for c in comps if c.hybrid]
+    entry = [c for c in comps if c.entry]
     targets = {f.target for f in arch.flows}
     fed = {c.role for c in entry + hybrid}
     # a pipeline's first stage (stream, queue, ETL) has no incoming flow: producers feed it
@@ -323,14 +304,14 @@ def _context(
     ):
         if not found:
             continue
-        nodes.append(DiagramNode(node_id, label, "", icon, "context"))
+        nodes.append(DiagramNode(node_id, label, "", icon, context=True))
         seen: set[str] = set()
         for c in found:
             target = alias.get(c.role, c.role)
             if target in seen:
                 continue
             seen.add(target)
-            text = ENTRY_LABELS.get(c.capability, "HTTPS")
+            text = c.reached_over
             if node_id == PRODUCERS:
                 text = "events" if c.data_store else "requests"
             edges.append(DiagramEdge(node_id, target, text, "entry"))
@@ -468,7 +449,7 @@ def _number(
             if edge.source == at and edge.target not in seen:
                 walk(edge.target, [*path, edge], seen | {edge.target})
 
-    for start in (n.id for n in nodes.values() if n.capability == "context"):
+    for start in (n.id for n in nodes.values() if n.context):
         walk(start, [], {start})
     steps = {id(e): i for i, e in enumerate(best, 1)}
     legend = [

@@ -23,7 +23,7 @@ def _node(node: DiagramNode, indent: str) -> str:
         label += f"<br/>({_text(node.caption)})"
     if node.zone_redundant:
         label += "<br/>zone-redundant"
-    shape = ('(["', '"])') if node.capability == "context" else ('["', '"]')
+    shape = ('(["', '"])') if node.context else ('["', '"]')
     return f"{indent}{mermaid_id(node.id)}{shape[0]}{label}{shape[1]}"
 
 

@@ -116,7 +116,7 @@ def _context(
                 cells.append({"service": "—", "note": ""})
                 continue
             capability = comp.capability_name
-            note = comp.caveat if comp.fit == "partial" and comp.caveat else ""
+            note = comp.warning or ""
             zones = " (zone-redundant)" if comp.zone_redundant else ""
             cells.append({"service": comp.service_name + zones, "note": note})
         rows.append({"role": role, "capability": capability, "cells": cells})

@@ -72,3 +72,42 @@ def test_one_version() -> None:
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert project["version"] == VERSION
+
+
+def _capability_ids() -> set[str]:
+    """Every capability id of the built-in KB (read from its YAML: no engine needed)."""
+    import yaml
+
+    ids = set()
+    for path in sorted((REPO / "kb" / "capabilities").glob("*.yaml")):
+        ids |= {r["id"] for r in yaml.safe_load(path.read_text(encoding="utf-8"))["records"]}
+    return ids
+
+
+def _capability_literals(source: str, ids: set[str]) -> list[tuple[int, str]]:
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in ids
+    ]
+
+
+def test_the_literal_finder_finds_capability_ids() -> None:
+    """The check below would pass vacuously if it could not see a literal."""
+    ids = _capability_ids()
+    assert {"virtual-network", "managed-kubernetes", "secrets-management"} <= ids
+    source = 'NETWORK = "virtual-network"\nok = "network"\nif c.capability == "cdn": pass\n'
+    assert _capability_literals(source, ids) == [(1, "virtual-network"), (3, "cdn")]
+
+
+def test_exporters_name_no_capability() -> None:
+    """Exporters read placement and traits from `ResolvedComponent` (the engine decides them
+    from the KB); a capability id in their Python re-encodes KB knowledge that then drifts.
+    Data files keyed by capability (the IaC catalogues) are data and are not checked."""
+    ids = _capability_ids()
+    found = [
+        f"{path.relative_to(REPO)}:{line}: {value!r}"
+        for path in sorted((REPO / "exports").rglob("*.py"))
+        for line, value in _capability_literals(path.read_text(encoding="utf-8"), ids)
+    ]
+    assert not found, "exporters name capabilities:\n" + "\n".join(found)

@@ -10,6 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..results import RegionChoice, ResolvedArchitecture, ResolvedComponent, ResolvedFlow
+from ..topology import placement_facts
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -75,6 +76,8 @@ def existing_architecture(
                 flows.setdefault((start, end), ResolvedFlow(source=start, target=end, label="uses"))
     if not components:
         raise ValueError("nothing to draw: no resource of the code maps to a KB service")
+    facts = placement_facts([(c.role, kb.capabilities[c.capability], c.tier) for c in components])
+    components = [c.model_copy(update=facts[c.role]) for c in components]
     name = _slug(inventory.root)
     source_name = kb.providers[table.source_provider].name
     notes = _notes(table)

@@ -16,7 +16,6 @@ from archkb.engine.resolve import resolve_architecture
 from archkb.engine.results import ResolvedArchitecture
 from archkb.exports.diagram import (
     FORMATS,
-    NETWORK,
     SECONDARY,
     DiagramModel,
     DiagramNode,
@@ -54,12 +53,12 @@ def expected_nodes(arch: ResolvedArchitecture) -> set[str]:
     """Every component is on a node, except a network no flow touches (it is the VPC
     cluster); roles on the same service in the same place share one node."""
     touched = {r for f in arch.flows for r in (f.source, f.target)}
-    return {c.role for c in arch.components if c.capability != NETWORK or c.role in touched}
+    return {c.role for c in arch.components if not c.network or c.role in touched}
 
 
 def placements(model: DiagramModel) -> Counter[str]:
     """How often each component role is drawn (a node may stand for several roles)."""
-    return Counter(r for n in model.nodes() if n.capability != "context" for r in n.roles)
+    return Counter(r for n in model.nodes() if not n.context for r in n.roles)
 
 
 def drawn_flows(model: DiagramModel, secondary: bool = False) -> Counter[tuple[str, str, str]]:
@@ -91,7 +90,7 @@ def test_model_draws_every_component_and_flow_once(
     ids = [n.id for n in model.nodes()]
     assert len(ids) == len(set(ids))
     assert placements(model) == Counter(expected_nodes(arch))
-    network = [c for c in arch.components if c.capability == NETWORK]
+    network = [c for c in arch.components if c.network]
     clusters = {g.component for g in model.root.walk() if g.component}
     assert clusters == {network[0].role} if network else not clusters
     assert drawn_flows(model) == Counter((f.source, f.target, f.label) for f in arch.flows)

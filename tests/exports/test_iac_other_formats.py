@@ -16,27 +16,31 @@ from archkb.engine.needs import parse_needs
 from archkb.engine.resolve import resolve_architecture
 from archkb.engine.results import ResolvedArchitecture
 from archkb.exports.iac.render import render_tool
-from archkb.exports.iac.tools.ansible import VM_CAPABILITIES
-from archkb.exports.iac.tools.kubernetes import CONTAINER_CAPABILITIES
 
 from .test_iac_other import HELM_PLACEHOLDER, export_meta, render_helm_chart
 
-KB_BLUEPRINTS = Path(__file__).resolve().parents[2] / "kb" / "blueprints"
+KB_ROOT = Path(__file__).resolve().parents[2] / "kb"
+KB_BLUEPRINTS = KB_ROOT / "blueprints"
 
 
-def _blueprints_with(capabilities: frozenset[str]) -> list[str]:
-    """Blueprint ids whose components include one of `capabilities` (read at collection)."""
+def _blueprints_with(trait: str) -> list[str]:
+    """Blueprint ids with a compute component whose capability has `trait` in the KB (read
+    from the YAML at collection; the exporters see it as `ResolvedComponent.compute`)."""
+    traits: dict[str, set[str]] = {}
+    for path in sorted((KB_ROOT / "capabilities").glob("*.yaml")):
+        for record in yaml.safe_load(path.read_text(encoding="utf-8"))["records"]:
+            traits[record["id"]] = set(record.get("traits", []))
     found = []
     for path in sorted(KB_BLUEPRINTS.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if any(c["capability"] in capabilities for c in data["components"]):
+        if any({"compute", trait} <= traits[c["capability"]] for c in data["components"]):
             found.append(data["id"])
     return found
 
 
 ALL = sorted(p.stem for p in KB_BLUEPRINTS.glob("*.yaml"))
-CONTAINER = _blueprints_with(CONTAINER_CAPABILITIES)
-VMS = _blueprints_with(VM_CAPABILITIES)
+CONTAINER = _blueprints_with("container")
+VMS = _blueprints_with("vm")
 PROVIDERS = ("aws", "azure", "gcp")
 
 

@@ -77,7 +77,7 @@ def rendered(
 @pytest.fixture(scope="module")
 def scan(rendered: Path) -> CheckovReport:
     """One checkov run (terraform + secrets) over every output."""
-    stale = sorted({c["id"] for checks in catalog()["checkov_stale"].values() for c in checks})
+    stale = sorted({c.id for checks in catalog().checkov_stale.values() for c in checks})
     return run_checkov(rendered, ["terraform", "secrets"], stale)
 
 
@@ -311,7 +311,7 @@ def test_terraform_fits_every_architecture(architectures: dict[str, ResolvedArch
 def test_catalog_covers_every_capability_the_blueprints_use(
     architectures: dict[str, ResolvedArchitecture],
 ) -> None:
-    capabilities = catalog()["capabilities"]
+    capabilities = catalog().capabilities
     missing = sorted(
         {f"{c.capability} on {a.provider}" for a in architectures.values() for c in a.components
          if a.provider not in capabilities.get(c.capability, {})}

@@ -166,7 +166,7 @@ def test_pinned_constraints_admit_the_validated_versions() -> None:
     so `terraform init` never picks a version older than the one validated."""
     from archkb.exports.iac.tools.terraform import catalog
 
-    pins = {p["name"]: p["version"] for p in catalog()["providers"].values()}
+    pins = {p.name: p.version for p in catalog().providers.values()}
     for provider, source in sources().items():
         major, minor, _ = source["provider_version"].split(".")
         assert pins[provider] == f"~> {major}.{minor}", (provider, pins[provider])

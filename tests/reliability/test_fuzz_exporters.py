@@ -19,6 +19,7 @@ from archkb.engine.results import (
     ResolvedFlow,
 )
 from archkb.engine.store import load_knowledge_base
+from archkb.engine.topology import placement_facts
 from archkb.exports.diagram import render_diagram
 from archkb.exports.iac.render import ExportMeta, render_tool
 from archkb.exports.layout import diagram_model
@@ -62,6 +63,8 @@ def architectures(draw: st.DrawFn) -> ResolvedArchitecture:
                 cloudformation=list(service.iac.cloudformation),
             )
         )
+    facts = placement_facts([(c.role, KB.capabilities[c.capability], c.tier) for c in components])
+    components = [c.model_copy(update=facts[c.role]) for c in components]
     flows = draw(
         st.lists(st.tuples(st.sampled_from(roles), st.sampled_from(roles), LABEL), max_size=10)
     )

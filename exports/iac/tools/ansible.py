@@ -19,8 +19,6 @@ from .kubernetes import backing_services, reached
 if TYPE_CHECKING:
     from archkb.exports.iac.render import ExportMeta
 
-VM_CAPABILITIES = frozenset({"virtual-machines", "vm-autoscaling"})
-"""Capabilities with the `vm` trait in the KB (results carry ids, not traits)."""
 
 ENVIRONMENTS = ("dev", "prod")
 
@@ -38,7 +36,7 @@ DYNAMIC_INVENTORY = {
 
 
 def vm_components(arch: ResolvedArchitecture) -> list[ResolvedComponent]:
-    return [c for c in arch.components if c.capability in VM_CAPABILITIES]
+    return [c for c in arch.components if c.compute == "vm"]
 
 
 def fits(arch: ResolvedArchitecture) -> str | None:
@@ -61,11 +59,9 @@ def context(arch: ResolvedArchitecture, meta: ExportMeta) -> dict[str, Any]:
                 "name": _group(c.role),
                 "label": c.label,
                 "service_name": c.service_name,
-                "autoscaled": c.capability == "vm-autoscaling",
+                "autoscaled": c.autoscaled,
                 "backing": backing_services(targets),
-                "secret_store": next(
-                    (t.service_name for t in targets if t.capability == "secrets-management"), None
-                ),
+                "secret_store": next((t.service_name for t in targets if t.secret_store), None),
             }
         )
     plugin, selector = DYNAMIC_INVENTORY.get(arch.provider, DYNAMIC_INVENTORY["aws"])

@@ -12,16 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from archkb.engine.results import ResolvedArchitecture
+
+from ..catalog import CLOUDFORMATION_CATALOG, CloudFormationCatalog, Snippet, load_catalog
 
 if TYPE_CHECKING:
     from archkb.exports.iac.render import ExportMeta
-
-CATALOG = Path(__file__).resolve().parent.parent / "cloudformation" / "catalog.yaml"
 
 TIER_ORDER = ("security", "network", "ops", "data", "integration", "web", "app", "edge")
 """Tie-break order of the nested stacks (dependencies between them come first)."""
@@ -67,10 +65,9 @@ ENDPOINT_ORDER = (
 
 
 @cache
-def catalog() -> dict[str, Any]:
-    """The snippet catalog (read once per process)."""
-    data: dict[str, Any] = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
-    return data
+def catalog() -> CloudFormationCatalog:
+    """The snippet catalog (read and validated once per process)."""
+    return load_catalog(CLOUDFORMATION_CATALOG, CloudFormationCatalog)
 
 
 def pascal(slug: str) -> str:
@@ -89,9 +86,8 @@ class Placement:
     foundation: bool = False
     inputs: list[str] = field(default_factory=list)
 
-    def spec(self) -> dict[str, Any]:
-        spec: dict[str, Any] = catalog()["snippets"][self.snippet]
-        return spec
+    def spec(self) -> Snippet:
+        return catalog().snippets[self.snippet]
 
 
 def fits(arch: ResolvedArchitecture) -> str | None:
@@ -108,13 +104,13 @@ def _placements(arch: ResolvedArchitecture) -> tuple[list[Placement], list[dict[
     placed: list[Placement] = []
     pending: list[dict[str, Any]] = []
     for c in arch.components:
-        snippet = cat["services"].get(c.service)
+        snippet = cat.services.get(c.service)
         if snippet:
             placed.append(Placement(c.tier, snippet, c.role, c.label))
-    by_components = {v for p in placed for v in p.spec().get("provides", [])}
+    by_components = {v for p in placed for v in p.spec().provides}
     for c in arch.components:
-        snippet = cat["services"].get(c.service)
-        required = cat["snippets"][snippet].get("requires", []) if snippet else []
+        snippet = cat.services.get(c.service)
+        required = cat.snippets[snippet].requires if snippet else []
         if not snippet or not set(required) <= by_components:
             placed = [p for p in placed if p.role != c.role]
             pending.append(
@@ -127,21 +123,19 @@ def _placements(arch: ResolvedArchitecture) -> tuple[list[Placement], list[dict[
                 }
             )
     while True:
-        provided = {value for p in placed for value in p.spec().get("provides", [])}
-        missing = [n for p in placed for n in p.spec().get("needs", []) if n not in provided]
+        provided = {value for p in placed for value in p.spec().provides}
+        missing = [n for p in placed for n in p.spec().needs if n not in provided]
         if not missing:
             return placed, pending
-        base = cat["foundations"][missing[0]]
-        placed.append(
-            Placement(base["tier"], base["snippet"], base["snippet"], base["label"], True)
-        )
+        base = cat.foundations[missing[0]]
+        placed.append(Placement(base.tier, base.snippet, base.snippet, base.label, True))
 
 
 def _providers(placed: list[Placement]) -> dict[str, Placement]:
     """Shared value → the placement that provides it (each value has exactly one provider)."""
     providers: dict[str, Placement] = {}
     for p in placed:
-        for value in p.spec().get("provides", []):
+        for value in p.spec().provides:
             if value in providers:
                 raise ValueError(
                     f"two snippets provide {value}; the catalog must keep values unique"
@@ -168,23 +162,14 @@ def _order(tiers: set[str], depends: dict[str, set[str]]) -> list[str]:
 
 
 def _endpoints(placed: list[Placement]) -> list[dict[str, str]]:
-    wanted = {e for p in placed for e in p.spec().get("endpoints", [])}
+    wanted = {e for p in placed for e in p.spec().endpoints}
     return [{"service": e, "id": pascal(e)} for e in ENDPOINT_ORDER if e in wanted]
-
-
-COMPUTE_SNIPPETS = frozenset(
-    {"lambda-function", "ecs-fargate-service", "autoscaling-group", "ec2-instance", "eks-cluster"}
-)
-
-
-IAM_TARGETS = frozenset({"s3-bucket", "dynamodb-table", "sqs-queue", "sns-topic", "kinesis-stream"})
-"""Snippets whose data a workload reaches through IAM (databases and caches: network + secret)."""
 
 
 def _grants(arch: ResolvedArchitecture, placed: list[Placement]) -> list[str]:
     """Flows from generated compute to generated IAM-guarded stores, as sentences: statements a
     user must add, since workload roles start with their own secret, key and logs only."""
-    snippet_of = {p.role: p.snippet for p in placed if not p.foundation}
+    spec_of = {p.role: p.spec() for p in placed if not p.foundation}
     by_role = {c.role: c for c in arch.components}
 
     def name(role: str) -> str:
@@ -193,10 +178,12 @@ def _grants(arch: ResolvedArchitecture, placed: list[Placement]) -> list[str]:
 
     grants = []
     for f in arch.flows:
-        source, target = snippet_of.get(f.source), snippet_of.get(f.target)
-        if source in COMPUTE_SNIPPETS and target in IAM_TARGETS:
+        source, target = spec_of.get(f.source), spec_of.get(f.target)
+        if source is None or target is None:
+            continue
+        if source.workload and target.iam_access:
             grants.append(f"{name(f.source)} → {name(f.target)}: {f.label}")
-        elif source in IAM_TARGETS and target in COMPUTE_SNIPPETS:
+        elif source.iam_access and target.workload:
             grants.append(f"{name(f.target)} ← {name(f.source)}: {f.label}")
     return grants
 
@@ -210,21 +197,21 @@ def context(arch: ResolvedArchitecture, meta: ExportMeta) -> dict[str, Any]:
     depends: dict[str, set[str]] = {t: set() for t in tiers}
     for p in placed:
         spec = p.spec()
-        wanted = spec.get("needs", []) + [v for v in spec.get("optional", []) if v in providers]
+        wanted = spec.needs + [v for v in spec.optional if v in providers]
         p.inputs = wanted
         depends[p.tier] |= {providers[v].tier for v in wanted if providers[v].tier != p.tier}
     stacks: list[dict[str, Any]] = []
     for tier in _order(tiers, depends):
         mine = [p for p in placed if p.tier == tier]
         inputs = sorted({v for p in mine for v in p.inputs if providers[v].tier != tier})
-        user = sorted({name for p in mine for name in p.spec().get("parameters", [])})
+        user = sorted({name for p in mine for name in p.spec().parameters})
         ref = {
             v: f"!Ref {v}"
             if v in inputs
-            else cat["values"][v]["local"].format(id=pascal(providers[v].role))
+            else cat.values[v].local.format(id=pascal(providers[v].role))
             for v in providers
         }
-        sub = {v: (v if v in inputs else cat["values"][v].get("local_sub", v)) for v in providers}
+        sub = {v: (v if v in inputs else cat.values[v].local_sub or v) for v in providers}
         stacks.append(
             {
                 "tier": tier,
@@ -248,12 +235,12 @@ def context(arch: ResolvedArchitecture, meta: ExportMeta) -> dict[str, Any]:
                     {
                         "name": v,
                         "source": f"{pascal(providers[v].tier)}Stack",
-                        "parameter": cat["values"][v]["parameter"],
+                        "parameter": dict(cat.values[v].parameter),
                     }
                     for v in inputs
                 ],
                 "user_parameters": user,
-                "prod_condition": any(p.spec().get("prod_condition") for p in mine),
+                "prod_condition": any(p.spec().prod_condition for p in mine),
                 "needs_secondary": bool(arch.regions[1:])
                 and any(p.snippet == "secret" for p in mine),
             }
@@ -264,16 +251,14 @@ def context(arch: ResolvedArchitecture, meta: ExportMeta) -> dict[str, Any]:
     secondary = arch.regions[1] if any(s["needs_secondary"] for s in stacks) else None
     return {
         "stacks": stacks,
-        "parameters": {n: cat["parameters"][n] for n in user_parameters},
+        "parameters": {n: cat.parameters[n] for n in user_parameters},
         "project_default": arch.blueprint[:32].rstrip("-"),
         "allowed_regions": list(arch.allowed_regions) or [arch.primary_region.code],
         "secondary_region": secondary,
         "secondary_allowed": [r for r in arch.allowed_regions if r != arch.primary_region.code],
-        "data_ports": [p.spec()["port"] for p in placed if "port" in p.spec()],
+        "data_ports": [port.record() for p in placed if (port := p.spec().port)],
         "vpc_interface_endpoints": _endpoints(placed),
-        "vpc_gateway_endpoints": sorted(
-            {p.spec()["gateway_endpoint"] for p in placed if "gateway_endpoint" in p.spec()}
-        ),
+        "vpc_gateway_endpoints": sorted({e for p in placed if (e := p.spec().gateway_endpoint)}),
         "kms_alarm_statement": "alarm-topic" in snippets,
         "log_bucket_for_elb": "load-balancer" in snippets,
         "elb_log_accounts": {

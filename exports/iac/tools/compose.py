@@ -22,24 +22,22 @@ STAND_INS: dict[str, dict[str, Any]] = {
         "user": "70:70",
         "data": "/var/lib/postgresql/data",
         "tmpfs": ["/var/run/postgresql", "/tmp"],
-        "stands_for": "relational-database",
     },
     "cache": {
         "image": "redis:7.4.1-alpine",
         "user": "999:1000",
         "data": "/data",
         "tmpfs": ["/tmp"],
-        "stands_for": "in-memory-cache",
     },
     "documents": {
         "image": "mongo:7.0.15",
         "user": "999:999",
         "data": "/data/db",
         "tmpfs": ["/tmp"],
-        "stands_for": "document-database",
     },
 }
-"""Local images for managed data stores, pinned to exact versions (pin digests after pulling)."""
+"""Local images for managed data stores by kind (`ResolvedComponent.backing_store`), pinned to
+exact versions (pin digests after pulling)."""
 
 
 def fits(arch: ResolvedArchitecture) -> str | None:
@@ -51,16 +49,16 @@ def context(arch: ResolvedArchitecture, meta: ExportMeta) -> dict[str, Any]:
     kinds = sorted(
         {b["kind"] for w in apps for b in w["backing"]}, key=lambda k: list(STAND_INS).index(k)
     )
+    stands_for = {c.backing_store: c.capability for c in reversed(arch.components)}
     stand_ins = [
-        {"kind": k, **STAND_INS[k], "port": BACKING[STAND_INS[k]["stands_for"]]["port"]}
+        {"kind": k, **STAND_INS[k], "stands_for": stands_for[k], "port": BACKING[k]["port"]}
         for k in kinds
     ]
-    local = {s["stands_for"] for s in stand_ins}
     container = {c.role for c in container_components(arch)}
     cloud_only = [
         c.service_name if c.label == c.service_name else f"{c.service_name} ({c.label})"
         for c in arch.components
-        if c.capability not in local
+        if c.backing_store not in kinds
         and c.role not in container
         and c.tier in {"data", "integration", "security"}
     ]

@@ -16,22 +16,15 @@ from archkb.engine.results import ResolvedArchitecture, ResolvedComponent
 if TYPE_CHECKING:
     from archkb.exports.iac.render import ExportMeta
 
-CONTAINER_CAPABILITIES = frozenset(
-    {
-        "managed-kubernetes",
-        "container-orchestration",
-        "serverless-containers",
-        "container-instances",
-    }
-)
-"""Capabilities with the `container` trait in the KB (results carry ids, not traits)."""
+CONTAINER_KINDS = frozenset({"kubernetes", "container"})
+"""Kinds of compute (`ResolvedComponent.compute`) that run container images."""
 
 BACKING: dict[str, dict[str, Any]] = {
-    "relational-database": {"kind": "database", "env": "DATABASE", "port": 5432, "tls": "require"},
-    "in-memory-cache": {"kind": "cache", "env": "CACHE", "port": 6379, "tls": "true"},
-    "document-database": {"kind": "documents", "env": "DOCUMENTS", "port": 27017, "tls": "true"},
+    "database": {"kind": "database", "env": "DATABASE", "port": 5432, "tls": "require"},
+    "cache": {"kind": "cache", "env": "CACHE", "port": 6379, "tls": "true"},
+    "documents": {"kind": "documents", "env": "DOCUMENTS", "port": 27017, "tls": "true"},
 }
-"""Backing-service capabilities a workload reaches over a private TCP port."""
+"""How a workload reaches each kind of backing store (`ResolvedComponent.backing_store`)."""
 
 INGRESS: dict[str, dict[str, Any]] = {
     "aws": {
@@ -75,7 +68,7 @@ IMAGE_DIGEST = "sha256:" + "0" * 64
 
 
 def container_components(arch: ResolvedArchitecture) -> list[ResolvedComponent]:
-    return [c for c in arch.components if c.capability in CONTAINER_CAPABILITIES]
+    return [c for c in arch.components if c.compute in CONTAINER_KINDS]
 
 
 def container_fit(arch: ResolvedArchitecture) -> str | None:
@@ -101,7 +94,7 @@ def reached(arch: ResolvedArchitecture, role: str) -> list[ResolvedComponent]:
     through = [
         by_role[f.target]
         for t in targets
-        if t.capability == "private-endpoints"
+        if t.private_access
         for f in arch.flows
         if f.source == t.role and f.target in by_role
     ]
@@ -111,9 +104,9 @@ def reached(arch: ResolvedArchitecture, role: str) -> list[ResolvedComponent]:
 def backing_services(targets: list[ResolvedComponent]) -> list[dict[str, Any]]:
     """The data stores among `targets`, with the port and settings a client needs."""
     return [
-        {**BACKING[t.capability], "role": t.role, "service_name": t.service_name}
+        {**BACKING[t.backing_store], "role": t.role, "service_name": t.service_name}
         for t in targets
-        if t.capability in BACKING
+        if t.backing_store in BACKING
     ]
 
 
@@ -121,7 +114,7 @@ def workloads(arch: ResolvedArchitecture) -> list[dict[str, Any]]:
     """One entry per container component: names, sizing defaults and backing services."""
     result = []
     for c in container_components(arch):
-        name = "app" if c.capability == "managed-kubernetes" else c.role
+        name = "app" if c.compute == "kubernetes" else c.role
         targets = reached(arch, c.role)
         backing = backing_services(targets)
         fronted = [f.source for f in arch.flows if f.target == c.role]
@@ -134,7 +127,7 @@ def workloads(arch: ResolvedArchitecture) -> list[dict[str, Any]]:
                 "service_name": c.service_name,
                 "public": any(x.role in fronted and x.tier in FRONT_TIERS for x in arch.components),
                 "backing": backing,
-                "secrets": any(t.capability == "secrets-management" for t in targets),
+                "secrets": any(t.secret_store for t in targets),
                 "image": f"registry.example.com/{arch.blueprint}/{name}",
                 "digest": IMAGE_DIGEST,
                 "port": 8080,
@@ -155,7 +148,7 @@ def shared_context(arch: ResolvedArchitecture) -> dict[str, Any]:
         "workloads": workloads(arch),
         "ingress": INGRESS.get(arch.provider, INGRESS["aws"]),
         "secret_sync": SECRET_SYNC.get(arch.provider, "External Secrets Operator"),
-        "on_kubernetes": any(c.capability == "managed-kubernetes" for c in arch.components),
+        "on_kubernetes": any(c.compute == "kubernetes" for c in arch.components),
         "ingress_host": f"{arch.blueprint}.internal.example.com",
         "private_cidr": PRIVATE_CIDR,
         "region": arch.primary_region.code,

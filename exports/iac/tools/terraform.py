@@ -14,12 +14,21 @@ import functools
 import re
 from typing import Any
 
-import yaml
 from archkb.engine.results import ResolvedArchitecture, ResolvedComponent
 
-from ..render import TEMPLATE_ROOT, ExportMeta
+from ..catalog import (
+    TERRAFORM_CATALOG,
+    Condition,
+    Link,
+    ModuleSpec,
+    ProviderPin,
+    ProviderSpec,
+    SharedPiece,
+    TerraformCatalog,
+    load_catalog,
+)
+from ..render import ExportMeta
 
-TOOL_ROOT = TEMPLATE_ROOT / "terraform"
 ENVIRONMENTS = ("dev", "prod")
 PROJECT_MAX = 14
 """Longest default project name: it prefixes every resource name, and some names are short."""
@@ -28,39 +37,32 @@ SLUG = re.compile(r"[^a-z0-9]+")
 Module = dict[str, Any]
 """The template-facing record of one module (`item` in the module templates)."""
 
-LIST_FIELDS = (
-    "uses", "providers", "outputs", "variables", "notes", "fill_in", "links", "aliases",
-    "required", "per_env",
-)  # fmt: skip
-"""Catalog entry fields copied as lists (see the header of catalog.yaml)."""
-
 
 def fits(arch: ResolvedArchitecture) -> str | None:
     """Terraform fits every architecture on a provider it has templates for (a capability
     without a template gets a module that says so)."""
-    if arch.provider not in catalog()["providers"]:
+    if arch.provider not in catalog().providers:
         return f"archkb has no Terraform templates for {arch.provider}"
     return None
 
 
 @functools.cache
-def catalog() -> dict[str, Any]:
-    """The capability → module catalog (package data, read once)."""
-    data: dict[str, Any] = yaml.safe_load((TOOL_ROOT / "catalog.yaml").read_text())
-    return data
+def catalog() -> TerraformCatalog:
+    """The capability → module catalog (package data, read and validated once)."""
+    return load_catalog(TERRAFORM_CATALOG, TerraformCatalog)
 
 
 def context(arch: ResolvedArchitecture, meta: ExportMeta) -> dict[str, Any]:
     """Template variables: provider settings, regions, the planned modules, the environments."""
     cat = catalog()
-    provider = cat["providers"][arch.provider]
+    provider = cat.providers[arch.provider]
     modules = plan_modules(arch, cat)
     extra = sorted({p for m in modules for p in m["providers"]})
     return {
-        "provider": provider,
-        "terraform_version": cat["terraform_version"],
-        "required_providers": [_requirement(provider["name"], provider)]
-        + [_requirement(name, cat["extra_providers"][name]) for name in extra],
+        "provider": provider.record(),
+        "terraform_version": cat.terraform_version,
+        "required_providers": [_requirement(provider.name, provider)]
+        + [_requirement(name, cat.extra_providers[name]) for name in extra],
         "modules": modules,
         "envs": [{"name": env} for env in ENVIRONMENTS],
         "project_default": project_default(arch.blueprint),
@@ -83,7 +85,7 @@ def context(arch: ResolvedArchitecture, meta: ExportMeta) -> dict[str, Any]:
 
 def stale_checkov_checks(provider: str) -> list[dict[str, str]]:
     """checkov checks that read only a deprecated argument on `provider` (see catalog.yaml)."""
-    return list(catalog().get("checkov_stale", {}).get(provider, []))
+    return [check.record() for check in catalog().checkov_stale.get(provider, [])]
 
 
 def project_default(blueprint: str) -> str:
@@ -107,11 +109,11 @@ def hcl_ident(name: str) -> str:
     return ident if ident[:1].isalpha() else f"m_{ident}"
 
 
-def _requirement(name: str, spec: dict[str, Any]) -> dict[str, str]:
-    return {"name": name, "source": spec["source"], "version": spec["version"]}
+def _requirement(name: str, spec: ProviderSpec | ProviderPin) -> dict[str, str]:
+    return {"name": name, "source": spec.source, "version": spec.version}
 
 
-def plan_modules(arch: ResolvedArchitecture, cat: dict[str, Any]) -> list[Module]:
+def plan_modules(arch: ResolvedArchitecture, cat: TerraformCatalog) -> list[Module]:
     """One module per component, plus the shared pieces they use that the blueprint lacks.
 
     Order matters and is stable: flows first (they decide links, grants and which optional
@@ -123,32 +125,49 @@ def plan_modules(arch: ResolvedArchitecture, cat: dict[str, Any]) -> list[Module
     for module in modules:
         _settle_conditionals(module)
     added = _add_shared_pieces(arch.provider, modules, cat)
-    _collect_network_needs(modules + added, cat["shared"][arch.provider].get("network"))
+    _collect_network_needs(modules + added, cat.shared[arch.provider].get("network"))
     return modules + sorted(added, key=lambda m: m["name"])
 
 
-def _component_module(provider: str, comp: ResolvedComponent, cat: dict[str, Any]) -> Module:
-    spec = cat["capabilities"].get(comp.capability, {}).get(provider)
+def _component_module(provider: str, comp: ResolvedComponent, cat: TerraformCatalog) -> Module:
+    spec = cat.capabilities.get(comp.capability, {}).get(provider)
     return _module_record(
-        provider, spec, name=comp.role, capability=comp.capability, title=comp.capability_name,
+        provider, cat, spec, name=comp.role, capability=comp.capability, title=comp.capability_name,
         service=comp.service_name, label=comp.label, resource_types=comp.terraform,
         caveat=comp.caveat, control=comp.control, added_for=None,
     )  # fmt: skip
 
 
-def _module_record(provider: str, spec: dict[str, Any] | None, **fields: Any) -> Module:
+def _module_record(
+    provider: str, cat: TerraformCatalog, spec: ModuleSpec | None, **fields: Any
+) -> Module:
+    """The template-facing record of a module. Conditional entries (uses, required, variables,
+    outputs, extra inputs) stay typed until `_settle_conditionals` decides which apply."""
     supported = spec is not None
-    spec = spec or {}
+    spec = spec or ModuleSpec()
     return {
         **fields,
         "ident": hcl_ident(fields["name"]),
         "supported": supported,
-        "template": f"{provider}/{fields['capability']}.tf.j2" if supported else "fallback.tf.j2",
-        **{key: list(spec.get(key, [])) for key in LIST_FIELDS},
-        "extra_inputs": dict(spec.get("extra_inputs", {})),
-        "network": dict(spec.get("network", {})),
-        "grant": spec.get("grant"),
-        "grantee": bool(spec.get("grantee")),
+        "template": cat.template_path(provider, fields["capability"])
+        if supported
+        else "fallback.tf.j2",
+        "uses": list(spec.uses),
+        "providers": list(spec.providers),
+        "outputs": list(spec.outputs),
+        "variables": list(spec.variables),
+        "notes": list(spec.notes),
+        "fill_in": list(spec.fill_in),
+        "links": list(spec.links),
+        "aliases": list(spec.aliases),
+        "required": list(spec.required),
+        "per_env": [entry.record() for entry in spec.per_env],
+        "extra_inputs": dict(spec.extra_inputs),
+        "network": spec.network.record(),
+        "skip_inputs": list(spec.network.skip_inputs or []),
+        "grant": spec.grant,
+        "grantee": spec.grantee,
+        "owns_endpoints": spec.owns_endpoints,
         "public": False,
         "inputs": [],
         "linked": [],
@@ -178,21 +197,21 @@ def _wire_flows(arch: ResolvedArchitecture, modules: list[Module]) -> None:
             source["grants_from"].append(target["ident"])
             target["granted_to"].append(source["ident"])
         for link in source["links"]:
-            if target["capability"] in link.get("to", []):
+            if target["capability"] in (link.to or []):
                 _link(source, link, target)
         for link in target["links"]:
-            if source["capability"] in link.get("from", []):
+            if source["capability"] in (link.from_ or []):
                 _link(target, link, source)
 
 
-def _link(module: Module, link: dict[str, Any], other: Module) -> None:
+def _link(module: Module, link: Link, other: Module) -> None:
     """Add `other`'s output as `module`'s input `link.var` (a list input gathers several)."""
-    ref = {"module": other["ident"], "output": link["output"]}
-    existing = next((i for i in module["inputs"] if i["var"] == link["var"]), None)
+    ref = {"module": other["ident"], "output": link.output}
+    existing = next((i for i in module["inputs"] if i["var"] == link.var), None)
     if existing is None:
-        module["inputs"].append({**link, "refs": [ref]})
-        module["linked"].append(link["var"])
-    elif link.get("list"):
+        module["inputs"].append({**link.record(), "refs": [ref]})
+        module["linked"].append(link.var)
+    elif link.list_:
         existing["refs"].append(ref)
 
 
@@ -206,40 +225,34 @@ def _settle_conditionals(module: Module) -> None:
     """
     fronts = module["network"].get("public_unless_from")
     module["public"] = bool(fronts) and not set(fronts) & set(module["upstream"])
-    for key in ("uses", "required", "variables", "outputs"):
-        module[key] = [e for e in module[key] if _applies(module, e)]
-    module["uses"] = [u if isinstance(u, str) else u["kind"] for u in module["uses"]]
+    for key in ("required", "variables", "outputs"):
+        module[key] = [e.record() for e in module[key] if _applies(module, e)]
+    module["uses"] = [
+        u if isinstance(u, str) else u.kind for u in module["uses"] if _applies(module, u)
+    ]
     module["skip_inputs"] = {
-        s if isinstance(s, str) else s["var"]
-        for s in module["network"].get("skip_inputs", [])
-        if _applies(module, s)
+        s if isinstance(s, str) else s.var for s in module["skip_inputs"] if _applies(module, s)
     }
     module["extra_inputs"] = {
-        kind: [f for f in fields if _applies(module, f)]
+        kind: [f.record() for f in fields if _applies(module, f)]
         for kind, fields in module["extra_inputs"].items()
     }
 
 
-def _applies(module: Module, entry: Any) -> bool:
+def _applies(module: Module, entry: str | Condition) -> bool:
     """Whether a conditional catalog entry applies to this module (plain strings always do)."""
-    if not isinstance(entry, dict):
-        return True
-    if entry.get("unless_linked") in module["linked"]:
-        return False
-    if "if_linked" in entry and entry["if_linked"] not in module["linked"]:
-        return False
-    return bool(entry.get("if_public", module["public"]) == module["public"])
+    return isinstance(entry, str) or entry.applies(module["linked"], module["public"])
 
 
-def _add_shared_pieces(provider: str, modules: list[Module], cat: dict[str, Any]) -> list[Module]:
+def _add_shared_pieces(provider: str, modules: list[Module], cat: TerraformCatalog) -> list[Module]:
     """Give every module the shared pieces it uses, adding a module for each one missing.
 
     Returns the added modules (they may use shared pieces themselves, like the network's
     flow logs using the key).
     """
-    shared = cat["shared"][provider]
+    shared = cat.shared[provider]
     owners = {
-        kind: next((m for m in modules if m["capability"] == dep["capability"]), None)
+        kind: next((m for m in modules if m["capability"] == dep.capability), None)
         for kind, dep in shared.items()
     }
     added: list[Module] = []
@@ -256,7 +269,8 @@ def _add_shared_pieces(provider: str, modules: list[Module], cat: dict[str, Any]
             if owner is module:
                 raise ValueError(f"catalog: {module['capability']} on {provider} uses itself")
             owner["used_by"].append(module["name"])
-            fields = shared[kind]["inputs"] + module["extra_inputs"].get(kind, [])
+            fields = [i.record() for i in shared[kind].inputs]
+            fields += module["extra_inputs"].get(kind, [])
             module["inputs"] += [
                 {**field, "refs": [{"module": owner["ident"], "output": field["output"]}]}
                 for field in fields
@@ -266,21 +280,21 @@ def _add_shared_pieces(provider: str, modules: list[Module], cat: dict[str, Any]
 
 
 def _shared_module(
-    provider: str, kind: str, dep: dict[str, Any], cat: dict[str, Any], taken: list[Module]
+    provider: str, kind: str, dep: SharedPiece, cat: TerraformCatalog, taken: list[Module]
 ) -> Module:
-    spec = cat["capabilities"][dep["capability"]][provider]
+    spec = cat.capabilities[dep.capability][provider]
     names = {m["name"] for m in taken}
-    name = dep["module"] if dep["module"] not in names else f"shared-{dep['module']}"
+    name = dep.module if dep.module not in names else f"shared-{dep.module}"
     module = _module_record(
-        provider, spec, name=name, capability=dep["capability"], title=dep["title"],
-        service=dep["service"], label=dep["title"], resource_types=[], caveat=None,
+        provider, cat, spec, name=name, capability=dep.capability, title=dep.title,
+        service=dep.service, label=dep.title, resource_types=[], caveat=None,
         control=False, added_for=kind,
     )  # fmt: skip
     _settle_conditionals(module)
     return module
 
 
-def _collect_network_needs(modules: list[Module], network_dep: dict[str, Any] | None) -> None:
+def _collect_network_needs(modules: list[Module], network_dep: SharedPiece | None) -> None:
     """What the network module must provide: public subnets, endpoints, subnets.
 
     Every module counts, not only those inside the network: a workload in a private subnet
@@ -288,7 +302,7 @@ def _collect_network_needs(modules: list[Module], network_dep: dict[str, Any] | 
     private-endpoints module, when there is one, owns the interface endpoints instead.
     """
     network = next(
-        (m for m in modules if network_dep and m["capability"] == network_dep["capability"]), None
+        (m for m in modules if network_dep and m["capability"] == network_dep.capability), None
     )
     if network is None:
         return
@@ -305,7 +319,7 @@ def _collect_network_needs(modules: list[Module], network_dep: dict[str, Any] | 
                 needs[key] = {**needs.get(key, {}), **value}
             else:
                 needs[key] = value
-    owner = next((m for m in modules if m["capability"] == "private-endpoints"), None)
+    owner = next((m for m in modules if m["owns_endpoints"]), None)
     if owner is not None and "endpoints" in needs:
         owner["network_needs"] = {"endpoints": needs.pop("endpoints")}
     network["network_needs"] = {key: needs[key] for key in sorted(needs)}
