@@ -131,16 +131,26 @@ def review_pack(
     return review_files(inputs, iac)
 
 
-def export_choices(arch: ResolvedArchitecture) -> list[tuple[str, str]]:
-    """(choice id, label) for every file kind available for `arch`: the diagrams, the ADR, the
-    review pack and the IaC tools that fit."""
-    from .iac.render import fitting_tools
-
+def file_choices() -> list[tuple[str, str]]:
+    """(choice id, label) of the files every architecture can have: the diagrams, the ADR and
+    the review pack. Imports no exporter, so a dialog can show them at once."""
     choices = [(f"diagram:{fmt}", label) for fmt, label in DIAGRAM_FORMATS]
     choices.append(("adr", "ADR (Markdown)"))
     choices.append(("review", "Review pack: README, HTML page, diagrams"))
-    choices += [(f"iac:{tool}", f"IaC: {tool}") for tool in fitting_tools(arch)]
     return choices
+
+
+def iac_choices(arch: ResolvedArchitecture) -> list[tuple[str, str]]:
+    """(choice id, label) of the IaC tools that fit `arch` (loads the IaC exporters and their
+    catalogue: slow the first time)."""
+    from .iac.render import fitting_tools
+
+    return [(f"iac:{tool}", f"IaC: {tool}") for tool in fitting_tools(arch)]
+
+
+def export_choices(arch: ResolvedArchitecture) -> list[tuple[str, str]]:
+    """(choice id, label) for every file kind available for `arch`."""
+    return file_choices() + iac_choices(arch)
 
 
 def bundle_files(kb: KnowledgeBase, bundle: ExportBundle) -> dict[str, bytes | str]:

@@ -1,8 +1,10 @@
 """The export dialog's request, handed to the one export service (`archkb.exports.service`) and
 the one atomic writer, so an export either lands complete or not at all.
 
-Nothing from the exporters is imported here: the dialog asks for its choices when it opens
-(`export_choices`, which needs only the IaC fit rules) and renders files when the user confirms.
+Nothing from the exporters is imported here: the dialog shows the files every design can have at
+once (`file_choices`), asks which IaC tools fit in a worker (`iac_choices` loads the IaC
+exporters and their catalogue, ~0.3-1 s the first time) and renders files when the user
+confirms.
 """
 
 from __future__ import annotations
@@ -35,9 +37,17 @@ class ExportRequest:
         return next(r for r in self.result.recommendations if r.rank == self.rank)
 
 
-def export_choices(arch: ResolvedArchitecture) -> list[tuple[str, str]]:
-    """(choice id, label) for every file kind available for `arch`."""
-    from archkb.exports.service import export_choices as choices
+def file_choices() -> list[tuple[str, str]]:
+    """(choice id, label) of the diagrams, ADR and review pack: known without the exporters."""
+    from archkb.exports.service import file_choices as choices
+
+    return choices()
+
+
+def iac_choices(arch: ResolvedArchitecture) -> list[tuple[str, str]]:
+    """(choice id, label) of the IaC tools that fit `arch` (slow the first time: the dialog asks
+    in a worker)."""
+    from archkb.exports.service import iac_choices as choices
 
     return choices(arch)
 
