@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,23 @@ def test_a_failing_sample_command_is_reported(tmp_path: Path) -> None:
     readme.write_text("<!-- sample: archkb show no-such-record-here -->\n```console\n```\n")
     result = check(readme)
     assert result.returncode == 2 and "exited 1" in result.stderr
+
+
+CITED = re.compile(r"\bdocs/[\w./-]+\.md\b|\b[A-Z][A-Z_]+\.md\b")
+"""A repository document: a page under docs/, or an upper-case name such as SECURITY.md."""
+
+
+def test_every_document_the_readme_docs_and_tests_cite_is_in_the_repository() -> None:
+    """The README and tests once cited a design document that only the authors had."""
+    present = {p.name for p in REPO.rglob("*.md") if ".venv" not in p.parts}
+    sources = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    sources += sorted((REPO / "tests").rglob("*.py"))
+    missing = []
+    for source in sources:
+        for cited in set(CITED.findall(source.read_text())):
+            if cited.startswith("docs/adr/"):
+                continue  # where the README's `export adr` example writes, not a document
+            found = (REPO / cited).exists() if "/" in cited else cited in present
+            if not found:
+                missing.append(f"{source.relative_to(REPO)}: {cited}")
+    assert missing == []
