@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -87,24 +88,32 @@ class ExportDialog(ModalScreen[None]):
         choices.highlighted = 0  # so Space toggles at once when the list gets focus
         self._iac_round += 1
         arch, round_ = self.rec.providers[provider], self._iac_round
-        # After the dialog is on screen: the check is pure Python, and a thread holding the GIL
-        # while the dialog is laid out would delay its first paint as much as checking in place.
-        self.call_after_refresh(
-            self.run_worker,
-            lambda: self._check_iac(round_, arch, selected),
-            thread=True,
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        self.run_worker(
+            self._check_iac(round_, arch, selected, painted),
             group="export-choices",
             exit_on_error=False,
         )
 
-    def _check_iac(self, round_: int, arch: ResolvedArchitecture, selected: set[str]) -> None:
-        """Worker body (thread): which IaC tools fit, added on the UI thread."""
+    async def _check_iac(
+        self,
+        round_: int,
+        arch: ResolvedArchitecture,
+        selected: set[str],
+        painted: asyncio.Event,
+    ) -> None:
+        """Worker: once the dialog is on screen, ask in a thread which IaC tools fit. (Not
+        before: the check is pure Python, and a thread holding the GIL while the dialog is laid
+        out would delay its first paint as much as checking in place.)"""
+        await painted.wait()
         try:
-            found = iac_choices(arch)
+            found = await asyncio.to_thread(iac_choices, arch)
         except Exception as exc:  # an exporter that fails to load is reported, not hidden
-            self.app.call_from_thread(self._status, f"IaC exporters failed: {exc}", True)
+            if self.is_attached:
+                self._status(f"IaC exporters failed: {exc}", error=True)
             return
-        self.app.call_from_thread(self._add_iac, round_, found, selected)
+        self._add_iac(round_, found, selected)
 
     def _add_iac(self, round_: int, found: list[tuple[str, str]], selected: set[str]) -> None:
         if not self.is_attached or round_ != self._iac_round:
