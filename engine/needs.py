@@ -117,7 +117,7 @@ def parse_needs(kb: KnowledgeBase, text: str | Iterable[str]) -> ParsedNeeds:
     if not words:
         raise NeedsError("no needs given; known needs: " + ", ".join(sorted(kb.needs)))
     found = [(word, resolve_need(kb, word)) for word in words]
-    problems = [_unknown_message(kb, word, res) for word, res in found if res.key is None]
+    problems = [_unknown_message(word, res) for word, res in found if res.key is None]
     if problems:
         raise NeedsError("; ".join(problems))
     needs: list[Need] = []
@@ -129,7 +129,7 @@ def parse_needs(kb: KnowledgeBase, text: str | Iterable[str]) -> ParsedNeeds:
     return _combine(needs)
 
 
-def _unknown_message(kb: KnowledgeBase, word: str, resolution: Resolution) -> str:
+def _unknown_message(word: str, resolution: Resolution) -> str:
     ids = [key.partition("/")[2] for key in resolution.matches or resolution.suggestions]
     what = "ambiguous need" if resolution.matches else "unknown need"
     hint = f"; did you mean {' or '.join(repr(i) for i in ids[:3])}?" if ids else ""
