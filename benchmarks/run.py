@@ -304,6 +304,49 @@ def tui_first_paint(repeat: int, env: dict[str, str]) -> Series:
     return Series(values)
 
 
+TUI_EXPORT_DIALOG = """
+import asyncio, time
+from archkb.engine.store import load_knowledge_base
+from archkb.tui.app import ArchkbApp
+from archkb.tui.screens import export
+
+painted = []
+mount = export.ExportDialog.on_mount
+
+def on_mount(self):
+    mount(self)
+    self.call_after_refresh(lambda: painted.append(time.perf_counter()))
+
+export.ExportDialog.on_mount = on_mount
+
+async def main():
+    app = ArchkbApp(load_knowledge_base()[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", *"serverless,eu", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        start = time.perf_counter()
+        await pilot.press("e")
+        while not painted:
+            await pilot.pause(0.001)
+        print(painted[0] - start)
+
+asyncio.run(main())
+"""
+
+
+def tui_export_dialog(repeat: int, env: dict[str, str]) -> Series:
+    """Key `e` on a fresh recommendation to the export dialog's first paint, the first time in
+    the process (nothing from the exporters imported yet): headless Textual at 80×24."""
+    values = []
+    for _ in range(repeat):
+        out = subprocess.run(
+            [PY, "-c", TUI_EXPORT_DIALOG], env=env, capture_output=True, text=True, check=True
+        ).stdout
+        values.append(float(out.strip().splitlines()[-1]))
+    return Series(values)
+
+
 def cli_figures(plan: Plan, env: dict[str, str]) -> dict[str, Any]:
     archkb = archkb_command()
     run_process([*archkb, *HEADLINE], env)  # builds the cache: the figures are warm-cache
@@ -317,6 +360,7 @@ def cli_figures(plan: Plan, env: dict[str, str]) -> dict[str, Any]:
     }
     series = time_processes(commands, plan.cli, env)
     series["tui"] = tui_first_paint(max(plan.cli // 2, 3), env)
+    series["export_dialog"] = tui_export_dialog(max(plan.cli // 2, 3), env)
     rss = {name: run_process(cmd, env)[1] for name, cmd in commands.items()}
     script = archkb[1:] if archkb[0] == PY else archkb  # run by `PY -X importtime …`
     return {"series": series, "rss": rss, "imports": import_graph(script, env)}

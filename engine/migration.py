@@ -346,7 +346,7 @@ def map_names(
     kb: KnowledgeBase, names: Sequence[str], source_provider: str, targets: Sequence[str]
 ) -> MigrationTable:
     """Map a list of service names (one per line of a bill) onto each of `targets`."""
-    from .search import resolve_name
+    from .search import resolve_service
 
     mapper = _Mapper(kb, targets)
     rows = []
@@ -361,17 +361,20 @@ def map_names(
             "targets": {},
             "folded_into": None,
         }
-        found = resolve_name(kb, name, ("service",))
-        service = kb.services[found.key.split("/", 1)[1]] if found.key else None
-        if service is None:
-            rows.append(_new_row(**base, status="unknown", note="not a known service name"))
-        elif service.provider != source_provider:
+        # The resolver of `map NAME --from PROVIDER`, so a line means what the same name means
+        # on the command line ("VPC" from aws is Amazon VPC, not an ambiguity).
+        found = resolve_service(kb, name, source=source_provider, targets=tuple(targets))
+        if found.key:
+            service = kb.services[found.key.split("/", 1)[1]]
+            base["source"] = _source(service)
+            rows.append(mapper.row(base, service, []))
+        elif len(found.elsewhere) == 1:
+            service = kb.services[found.elsewhere[0].split("/", 1)[1]]
             base["source"] = _source(service)
             note = f"{service.name} is a {service.provider} service, not {source_provider}"
             rows.append(_new_row(**base, status="unknown", note=note))
         else:
-            base["source"] = _source(service)
-            rows.append(mapper.row(base, service, []))
+            rows.append(_new_row(**base, status="unknown", note="not a known service name"))
     return _table("list", source_provider, targets, rows, 0)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from .schema import Need, NeedKind, Quality, Trait
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
+    from .search import Resolution
 
 
 WORKLOAD_KINDS = frozenset({NeedKind.capability, NeedKind.quality})
@@ -87,7 +87,9 @@ class ParsedNeeds:
 
 
 def need_vocabulary(kb: KnowledgeBase) -> dict[str, str]:
-    """Every accepted word (id or alias, case-folded) → need id."""
+    """Every id or alias (case-folded) → need id: the words the TUI offers while typing.
+
+    Completion only; what a typed word *means* is `search.resolve_need`'s answer."""
     vocabulary: dict[str, str] = {}
     for need in kb.needs.values():
         for word in (need.id, *need.aliases):
@@ -102,33 +104,36 @@ def split_needs(text: str | Iterable[str]) -> list[str]:
 
 
 def parse_needs(kb: KnowledgeBase, text: str | Iterable[str]) -> ParsedNeeds:
-    """Parse comma-separated need ids or aliases (any case, spaces tolerated).
+    """Parse comma-separated needs: ids, names or aliases, any case, as `archkb show` reads them
+    (the one resolver, `search.resolve_need`).
 
     Raises:
-        NeedsError: when empty, when a word is unknown (with "did you mean"), or when two
-            needs contradict each other (naming both and why).
+        NeedsError: when empty, when a word is unknown or ambiguous (with "did you mean"), or
+            when two needs contradict each other (naming both and why).
     """
+    from .search import resolve_need
+
     words = split_needs(text)
-    vocabulary = need_vocabulary(kb)
     if not words:
         raise NeedsError("no needs given; known needs: " + ", ".join(sorted(kb.needs)))
-    unknown = [w for w in words if w.casefold() not in vocabulary]
-    if unknown:
-        raise NeedsError("; ".join(_unknown_message(w, vocabulary) for w in unknown))
+    found = [(word, resolve_need(kb, word)) for word in words]
+    problems = [_unknown_message(word, res) for word, res in found if res.key is None]
+    if problems:
+        raise NeedsError("; ".join(problems))
     needs: list[Need] = []
-    for word in words:
-        need = kb.needs[vocabulary[word.casefold()]]
+    for _, resolution in found:
+        need = kb.needs[str(resolution.key).partition("/")[2]]
         if need not in needs:
             needs.append(need)
     _check_clashes(needs)
     return _combine(needs)
 
 
-def _unknown_message(word: str, vocabulary: dict[str, str]) -> str:
-    close = difflib.get_close_matches(word.casefold(), list(vocabulary), n=3, cutoff=0.6)
-    ids = list(dict.fromkeys(vocabulary[c] for c in close))
-    hint = f"; did you mean {' or '.join(repr(i) for i in ids)}?" if ids else ""
-    return f"unknown need {word!r}{hint} (run `archkb list need` for all)"
+def _unknown_message(word: str, resolution: Resolution) -> str:
+    ids = [key.partition("/")[2] for key in resolution.matches or resolution.suggestions]
+    what = "ambiguous need" if resolution.matches else "unknown need"
+    hint = f"; did you mean {' or '.join(repr(i) for i in ids[:3])}?" if ids else ""
+    return f"{what} {word!r}{hint} (run `archkb list need` for all)"
 
 
 def _check_clashes(needs: list[Need]) -> None:

@@ -1,4 +1,5 @@
-"""Name resolution (one resolver for show, map, recommend and the TUI) and full-text search."""
+"""Name resolution (one resolver for show, map, `--needs`, bills and the TUI) and full-text
+search."""
 
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ class Resolution:
     """Record keys (`kind/id`) at the best matching stage."""
     how: How | None = None
     suggestions: list[str] = field(default_factory=list)
+    elsewhere: list[str] = field(default_factory=list)
+    """Matches `resolve_service` dropped because they are not on the `source` provider."""
 
     @property
     def key(self) -> str | None:
@@ -138,6 +141,16 @@ def resolve_name(kb: KnowledgeBase, query: str, kinds: tuple[str, ...] | None = 
     if by_tokens:
         return Resolution(query, by_tokens, "tokens")
     return _fuzzy(index, query)
+
+
+def resolve_need(kb: KnowledgeBase, word: str) -> Resolution:
+    """Resolve one `--needs` word the way `show` resolves a need's name (`resolve_name` over
+    needs), except that a near miss is only suggested: a need constrains the design, so a typo
+    must not silently pick one ("serverlss" → did you mean 'serverless'?)."""
+    found = resolve_name(kb, word, ("need",))
+    if found.how == "fuzzy":
+        return Resolution(word, [], None, suggestions=found.suggestions or found.matches)
+    return found
 
 
 def _token_matches(index: NameIndex, norm: str) -> list[str]:
@@ -325,7 +338,7 @@ def resolve_service(
     if source is not None and matches:
         on_source = [k for k in matches if provider_of(k) == source]
         if not on_source:
-            return Resolution(query, [], None, suggestions=matches[:6])
+            return Resolution(query, [], None, suggestions=matches[:6], elsewhere=matches)
         matches = on_source
     hint = provider_hint(query)
     if hint is not None and len(matches) > 1:

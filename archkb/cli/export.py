@@ -98,7 +98,7 @@ def export_adr(
     """
     from archkb.engine.needs import NeedsError
     from archkb.engine.recommend import recommend
-    from archkb.exports.adr import render_adr
+    from archkb.exports.service import adr_text
 
     kb = app(ctx).kb()
     parsed = parse_or_fail(kb, needs)
@@ -114,10 +114,9 @@ def export_adr(
         )
     if rank > len(result.recommendations):
         raise CliProblem(f"--rank {rank}: only {len(result.recommendations)} option(s) qualify")
-    text = render_adr(
+    text = adr_text(
+        kb,
         result,
-        need_names={n.id: n.name for n in kb.needs.values()},
-        pattern_sources={p.id: [str(s) for s in p.sources] for p in kb.patterns.values()},
         date=(decided or datetime.datetime.now()).date().isoformat(),
         provider=providers[0] if len(providers) == 1 else None,
         rank=rank,
@@ -159,7 +158,8 @@ def export_review(
     """
     from archkb.engine.recommend import recommend
     from archkb.exports.diagram import DiagramError
-    from archkb.exports.review import ReviewError, ReviewInputs, review_files, starter_iac
+    from archkb.exports.review import ReviewError
+    from archkb.exports.service import review_pack
 
     from .writing import write_folder
 
@@ -169,28 +169,21 @@ def export_review(
     result = recommend(kb, parsed, providers, max(top, rank))
     command = f"archkb export review --needs {','.join(parsed.ids)} --provider {provider}"
     command += f" --rank {rank}" + (" --with-iac" if with_iac else "")
-    inputs = ReviewInputs(
-        result=result,
-        need_names={n.id: n.name for n in kb.needs.values()},
-        pattern_sources={p.id: [str(s) for s in p.sources] for p in kb.patterns.values()},
-        providers=providers,
-        date=(decided or datetime.datetime.now()).date().isoformat(),
-        rank=rank,
-        command=command,
-    )
-    iac = None
-    if with_iac:
-        from archkb import __version__
-        from archkb.exports.iac.render import ExportMeta
-
-        iac = starter_iac(ExportMeta(__version__, kb.fingerprint, tuple(parsed.ids), command))
     if not result.recommendations:
         raise CliProblem(
             "no blueprint meets these needs; nothing to review (see `archkb recommend --explain`)",
             1,
         )
     try:
-        files = review_files(inputs, iac)
+        files = review_pack(
+            kb,
+            result,
+            providers=providers,
+            date=(decided or datetime.datetime.now()).date().isoformat(),
+            rank=rank,
+            command=command,
+            with_iac=with_iac,
+        )
     except (ReviewError, DiagramError) as exc:
         raise CliProblem(str(exc)) from None
     paths = write_folder(output, files, force=force)

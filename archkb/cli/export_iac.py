@@ -59,8 +59,8 @@ def iac_command(
       archkb export iac --needs serverless,eu --provider aws --tool terraform -o infra/
       archkb export iac --blueprint three-tier-web-vms --provider gcp --tool terraform -o infra/
     """
-    from archkb import __version__
-    from archkb.exports.iac.render import ExportMeta, IacError, render_tool
+    from archkb.exports.iac.render import IacError
+    from archkb.exports.service import iac_files
 
     from .selection import select_architectures
 
@@ -69,14 +69,9 @@ def iac_command(
     if len(providers) != 1:
         raise CliProblem("--provider: give exactly one of " + ", ".join(sorted(kb.providers)))
     (arch,) = select_architectures(kb, needs, rank, blueprint, providers)
-    meta = ExportMeta(
-        archkb_version=__version__,
-        kb_fingerprint=kb.fingerprint or "unknown",
-        needs=tuple(arch.needs),
-        command=_command(needs, rank, blueprint, providers[0], tool),
-    )
+    command = _command(needs, rank, blueprint, providers[0], tool)
     try:
-        files = render_tool(tool, arch, meta)
+        files = iac_files(kb, arch, tool, command)
     except IacError as exc:
         raise CliProblem(str(exc)) from None
     write_folder(output, files, force=force)

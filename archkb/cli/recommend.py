@@ -32,7 +32,7 @@ def parse_or_fail(kb: KnowledgeBase, needs: str) -> ParsedNeeds:
         raise CliProblem(f"--needs: {exc}") from None
 
 
-NEEDS_HELP = "Comma-separated needs (ids or aliases), e.g. serverless,eu,low-cost. `archkb list need` lists them."
+NEEDS_HELP = "Comma-separated needs (ids, names or aliases), e.g. serverless,eu,low-cost. `archkb list need` lists them."
 
 
 @click.command("recommend")

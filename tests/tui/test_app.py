@@ -36,9 +36,11 @@ async def test_help_opens_and_closes(app: ArchkbApp) -> None:
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, BrowseScreen)
-        await pilot.press("question_mark", "q")  # q closes the help, it does not quit
+        await pilot.press("question_mark", "question_mark")  # ? closes it too
         assert isinstance(app.screen, BrowseScreen)
-        assert app.is_running
+        await pilot.press("question_mark", "q")  # q quits here as everywhere
+        await pilot.pause()
+        assert not app.is_running
 
 
 async def test_t_switches_dark_and_light(app: ArchkbApp) -> None:

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from archkb.tui import exporting
 from archkb.tui.app import ArchkbApp
 from archkb.tui.screens.export import ExportDialog
 from archkb.tui.screens.recommend import RecommendScreen
@@ -123,10 +122,10 @@ async def test_errors_stay_in_the_dialog_and_replace_fixes_them(
 async def test_exporter_failures_are_reported_not_raised(
     app: ArchkbApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*_args: object) -> dict[str, bytes]:
+    def broken(*_args: object) -> bytes:
         raise RuntimeError("Graphviz exploded")
 
-    monkeypatch.setattr(exporting, "_diagram", broken)
+    monkeypatch.setattr("archkb.exports.diagram.render_diagram", broken)
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await open_dialog(app, pilot, tmp_path)
         await pilot.press("ctrl+s")

@@ -130,3 +130,28 @@ async def test_escape_goes_back_a_level_then_to_browse_and_q_quits(app: ArchkbAp
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_needs_and_services_are_read_as_the_cli_reads_them(app: ArchkbApp) -> None:
+    """One resolver: a need's name (`show` took it, `--needs` did not) and a service's near miss
+    mean in the TUI what they mean on the command line (tests/cli/test_one_resolver.py)."""
+    from archkb.tui.screens.mapping import MapScreen
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RecommendScreen)
+        screen.run_recommendation("high availability, EU data residency")
+        await settle(pilot)
+        assert screen.parsed is not None and screen.parsed.ids == ["high-availability", "eu"]
+        screen.run_recommendation("serverlss")
+        status = str(screen.query_one("#needs-status", Static).render())
+        assert "did you mean 'serverless'" in status
+        await pilot.press("escape", "escape", "m")
+        await settle(pilot)
+        mapping = app.screen
+        assert isinstance(mapping, MapScreen)
+        mapping.map_name("lamda")
+        await settle(pilot)
+        assert mapping.mapping is not None and mapping.mapping.source.id == "aws-lambda"

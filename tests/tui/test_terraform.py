@@ -77,5 +77,5 @@ async def test_bad_paths_say_why(app: ArchkbApp, tmp_path: Path) -> None:
         screen.open_path(str(tmp_path))
         await settle(pilot)
         assert "cannot tell the provider" in str(title.render())
-        await pilot.press("escape", "p")  # nothing open yet: p explains instead of failing
+        await pilot.press("tab", "p")  # nothing open yet: p explains instead of failing
         assert "Open a Terraform folder first" in str(title.render())

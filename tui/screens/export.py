@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -13,11 +14,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, SelectionList, Static
 
-from ..exporting import DEFAULT_CHOICES, ExportRequest, export_choices, write_export
+from ..exporting import DEFAULT_CHOICES, ExportRequest, file_choices, iac_choices, write_export
 
 if TYPE_CHECKING:
     from archkb.engine.kb import KnowledgeBase
-    from archkb.engine.results import Recommendation, RecommendationSet
+    from archkb.engine.results import Recommendation, RecommendationSet, ResolvedArchitecture
 
 
 class ExportDialog(ModalScreen[None]):
@@ -26,6 +27,7 @@ class ExportDialog(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "export", "Export"),
+        Binding("q", "app.quit", "Quit"),  # a modal screen hides the app's; typed in the folder box
     ]
 
     def __init__(self, kb: KnowledgeBase, result: RecommendationSet, rank: int, base: Path) -> None:
@@ -36,6 +38,8 @@ class ExportDialog(ModalScreen[None]):
         self.base = base
         self.providers = sorted(self.rec.providers)
         self.busy = False
+        self._iac_round = 0
+        """Counts fillings of the choices, so a late IaC check never adds to a newer list."""
 
     def default_folder(self, provider: str) -> str:
         return str(self.base / f"archkb-{self.rec.blueprint}-{provider}")
@@ -74,11 +78,49 @@ class ExportDialog(ModalScreen[None]):
         self.set_focus(self.query_one("#export-folder", Input))
 
     def _fill_choices(self, provider: str, selected: set[str]) -> None:
+        """The files every design can have now; the IaC tools that fit `provider`'s design when
+        a worker has checked (the first check loads the IaC exporters: the dialog must not wait
+        for it to open)."""
         choices = self.query_one("#export-choices", SelectionList)
         choices.clear_options()
-        for value, label in export_choices(self.rec.providers[provider]):
+        for value, label in file_choices():
             choices.add_option((label, value, value in selected))
         choices.highlighted = 0  # so Space toggles at once when the list gets focus
+        self._iac_round += 1
+        arch, round_ = self.rec.providers[provider], self._iac_round
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        self.run_worker(
+            self._check_iac(round_, arch, selected, painted),
+            group="export-choices",
+            exit_on_error=False,
+        )
+
+    async def _check_iac(
+        self,
+        round_: int,
+        arch: ResolvedArchitecture,
+        selected: set[str],
+        painted: asyncio.Event,
+    ) -> None:
+        """Worker: once the dialog is on screen, ask in a thread which IaC tools fit. (Not
+        before: the check is pure Python, and a thread holding the GIL while the dialog is laid
+        out would delay its first paint as much as checking in place.)"""
+        await painted.wait()
+        try:
+            found = await asyncio.to_thread(iac_choices, arch)
+        except Exception as exc:  # an exporter that fails to load is reported, not hidden
+            if self.is_attached:
+                self._status(f"IaC exporters failed: {exc}", error=True)
+            return
+        self._add_iac(round_, found, selected)
+
+    def _add_iac(self, round_: int, found: list[tuple[str, str]], selected: set[str]) -> None:
+        if not self.is_attached or round_ != self._iac_round:
+            return  # closed, or the choices were filled again meanwhile (that round adds its own)
+        choices = self.query_one("#export-choices", SelectionList)
+        for value, label in found:
+            choices.add_option((label, value, value in selected))
 
     @on(Select.Changed, "#export-provider")
     def _provider_changed(self, event: Select.Changed) -> None:

@@ -14,10 +14,11 @@ from ..texts import HELP
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys and where they work; Escape, q or ? closes it."""
+    """Keys and where they work; Escape or ? closes it, q quits (as everywhere)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close"),
+        Binding("escape,question_mark", "dismiss", "Close"),
+        Binding("q", "app.quit", "Quit"),  # a modal screen hides the app's bindings
     ]
 
     def compose(self) -> ComposeResult:

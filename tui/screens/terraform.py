@@ -39,7 +39,7 @@ class TerraformScreen(Screen[None]):
     AUTO_FOCUS = "#tf-path"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "next_target", "Target provider"),
-        Binding("escape", "switch_focus", "Path ⇄ inventory", show=False),
+        Binding("escape", "back", "Back"),
     ]
 
     def __init__(self) -> None:
@@ -73,12 +73,14 @@ class TerraformScreen(Screen[None]):
         self.query_one("#tf-tree", Tree).show_root = False
         self.query_one("#tf-path").focus()
 
-    def action_switch_focus(self) -> None:
+    async def action_back(self) -> None:
+        """Escape goes back a level: from the inventory to the path box, from the box to
+        browsing (it used to toggle between the two, so the way out was never Escape)."""
         box = self.query_one("#tf-path", Input)
         if self.focused is box:
-            self.query_one("#tf-tree").focus()
-        else:
-            box.focus()
+            await self.app.run_action("browse")
+            return
+        box.focus()
 
     @on(Input.Submitted, "#tf-path")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 class WhyNotScreen(ModalScreen[None]):
     """Blueprints left out come first; ↑/↓ shows each one's reasons."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("q", "app.quit", "Quit"),  # a modal screen hides the app's bindings
+    ]
 
     def __init__(self, kb: KnowledgeBase, needs: ParsedNeeds, result: RecommendationSet) -> None:
         super().__init__()
