@@ -17,7 +17,7 @@ from archkb.engine.resolve import resolve_architecture
 from archkb.engine.results import ResolvedArchitecture
 from archkb.exports.iac.render import render_tool
 from archkb.exports.iac.tools.ansible import VM_CAPABILITIES
-from archkb.exports.iac.tools.kubernetes import CONTAINER_CAPABILITIES
+from archkb.exports.iac.tools.kubernetes import CONTAINER_CAPABILITIES, workloads
 
 from .test_iac_other import HELM_PLACEHOLDER, export_meta, render_helm_chart
 
@@ -183,8 +183,10 @@ def test_kubernetes_workloads_are_hardened_and_fenced(
         "NetworkPolicy",
         "PodDisruptionBudget",
         "ServiceAccount",
-        "Ingress",
     } <= kinds
+    # An Ingress exactly when a workload sits behind a web or edge component (an internal API
+    # such as a RAG chat service has none).
+    assert ("Ingress" in kinds) == any(w["public"] for w in workloads(arch))
     for doc in docs:
         if doc["kind"] != "Namespace":
             assert doc["metadata"]["namespace"] == arch.blueprint
