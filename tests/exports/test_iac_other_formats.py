@@ -16,6 +16,7 @@ from archkb.engine.needs import parse_needs
 from archkb.engine.resolve import resolve_architecture
 from archkb.engine.results import ResolvedArchitecture
 from archkb.exports.iac.render import render_tool
+from archkb.exports.iac.tools.kubernetes import workloads
 
 from .test_iac_other import HELM_PLACEHOLDER, export_meta, render_helm_chart
 
@@ -187,8 +188,10 @@ def test_kubernetes_workloads_are_hardened_and_fenced(
         "NetworkPolicy",
         "PodDisruptionBudget",
         "ServiceAccount",
-        "Ingress",
     } <= kinds
+    # An Ingress exactly when a workload sits behind a web or edge component (an internal API
+    # such as a RAG chat service has none).
+    assert ("Ingress" in kinds) == any(w["public"] for w in workloads(arch))
     for doc in docs:
         if doc["kind"] != "Namespace":
             assert doc["metadata"]["namespace"] == arch.blueprint
