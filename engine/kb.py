@@ -1,4 +1,7 @@
-"""The `KnowledgeBase`: typed records plus the indexes queries need, and a lazily built graph."""
+"""The `KnowledgeBase`: typed records plus the indexes queries need, and a lazily built graph.
+
+Records are the plain types of `records.py` whichever way the KB was loaded (YAML or the
+compiled cache), so nothing here imports pydantic."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .caches import KbCaches
 from .kinds import KINDS
-from .schema import (
+from .records import (
     Blueprint,
     Capability,
     Category,
@@ -23,6 +26,7 @@ from .schema import (
     Service,
     Tool,
     Trait,
+    plain,
 )
 
 if TYPE_CHECKING:
@@ -66,9 +70,10 @@ class KnowledgeBase:
 
     @classmethod
     def from_records(cls, records: Sequence[LoadedRecord]) -> KnowledgeBase:
+        """A KB of validated records (pydantic models), kept as plain records (`records.py`)."""
         kb = cls()
         for item in sorted(records, key=lambda r: (r.kind, r.record.id)):
-            kb.table(item.kind)[item.record.id] = item.record
+            kb.table(item.kind)[item.record.id] = plain(item.record, item.kind)
             kb.origins[item.key] = Origin(item.file, item.line)
         return kb
 

@@ -1,8 +1,8 @@
 """The compiled KB: a SQLite file (records, edges, FTS5 index) cached by content hash.
 
-Reading the cache uses the stdlib `sqlite3` only (fast start-up); building it uses sqlite-utils.
-The cache is an optimisation: every failure to read or write it ends in a warning and a load
-from YAML, never in an error.
+Reading the cache uses the stdlib `sqlite3` and `marshal` only (fast start-up, no pydantic);
+building it uses sqlite-utils. The cache is an optimisation: every failure to read or write it
+ends in a warning and a load from YAML, never in an error.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 import os
 import sqlite3
 import tempfile
@@ -19,24 +20,12 @@ from typing import Any
 
 from .kb import KnowledgeBase, Origin
 from .kinds import KINDS
-from .load import LoadedRecord, builtin_kb_root, kb_file_entries, load_records
-from .schema import KIND_MODELS
+from .load import LoadedRecord, builtin_kb_root, kb_file_entries
+from .records import RECORD_TYPES, ROW_LAYOUT, from_row, jsonable, to_row
 
-STORE_FORMAT = 4
-"""Bump when the table layout changes; part of the cache key. 2: the `names` table."""
-
-_MODEL_OF_KIND = {
-    "provider": KIND_MODELS["providers"],
-    "jurisdiction": KIND_MODELS["jurisdictions"],
-    "region": KIND_MODELS["regions"],
-    "category": KIND_MODELS["categories"],
-    "capability": KIND_MODELS["capabilities"],
-    "service": KIND_MODELS["services"],
-    "pattern": KIND_MODELS["patterns"],
-    "blueprint": KIND_MODELS["blueprints"],
-    "tool": KIND_MODELS["tools"],
-    "need": KIND_MODELS["needs"],
-}
+STORE_FORMAT = 5
+"""Bump when the table layout changes; part of the cache key. 2: the `names` table; 5: the
+`row` column (the record as a marshalled row of `records.to_row`)."""
 
 
 def cache_dir() -> Path:
@@ -54,10 +43,13 @@ def kb_roots(overlays: Sequence[Path] = ()) -> list[Path]:
 
 
 def fingerprint(roots: Sequence[Path]) -> str:
-    """Hash of archkb's version, the store format and every KB file's path and bytes."""
+    """Hash of archkb's version, the store format, the plain records' field layout and every KB
+    file's path and bytes."""
     from .version import VERSION
 
-    digest = hashlib.sha256(f"archkb {VERSION} store {STORE_FORMAT}\n".encode())
+    digest = hashlib.sha256(
+        f"archkb {VERSION} store {STORE_FORMAT} marshal {marshal.version}\n{ROW_LAYOUT}\n".encode()
+    )
     for index, root in enumerate(roots):
         digest.update(f"root {index}\n".encode())
         if not root.is_dir():
@@ -94,6 +86,8 @@ def load_knowledge_base(
             return kb, warnings
         except (sqlite3.Error, ValueError, KeyError, OSError) as exc:
             warnings.append(f"cache {path} is unreadable ({exc}); rebuilding it")
+    from .load import load_records
+
     kb = KnowledgeBase.from_records(load_records(roots))
     kb.fingerprint = key
     if use_cache:
@@ -154,7 +148,8 @@ def build_database(kb: KnowledgeBase, target: Path | sqlite3.Connection) -> None
                     "category": getattr(record, "category", None),
                     "file": origin.file,
                     "line": origin.line,
-                    "data": record.model_dump_json(by_alias=True, exclude_defaults=True),
+                    "data": data_json(kind, record),
+                    "row": marshal.dumps(to_row(record, RECORD_TYPES[kind])),
                 }
             )
         db.table("records").insert_all(rows, pk="key")
@@ -196,13 +191,52 @@ def _name_rows(kb: KnowledgeBase) -> Iterator[tuple[str, str, str, str]]:
             yield word, "name", kind, key
 
 
+def data_json(kind: str, record: Any) -> str:
+    """The record as KB-file JSON without its default values (the `data` column that
+    `archkb export sqlite` users query), as pydantic's `model_dump_json(by_alias=True,
+    exclude_defaults=True)` wrote it."""
+    from .load import KIND_OF_FOLDER
+    from .schema import KIND_MODELS
+
+    folder = next(f for f, k in KIND_OF_FOLDER.items() if k == kind)
+    return json.dumps(
+        _without_defaults(record, KIND_MODELS[folder]), ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def _without_defaults(record: Any, model: Any) -> dict[str, Any]:
+    from . import schema
+
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        value = getattr(record, name)
+        if not info.is_required() and jsonable(value) == jsonable(
+            info.get_default(call_default_factory=True)
+        ):
+            continue
+        out[info.alias or name] = _nested_without_defaults(value, schema)
+    return out
+
+
+def _nested_without_defaults(value: Any, schema: Any) -> Any:
+    nested = getattr(schema, type(value).__name__, None) if hasattr(value, "_fields") else None
+    if nested is not None:
+        return _without_defaults(value, nested)
+    if isinstance(value, list):
+        return [_nested_without_defaults(v, schema) for v in value]
+    if isinstance(value, dict):
+        return {jsonable(k): _nested_without_defaults(v, schema) for k, v in value.items()}
+    return jsonable(value)
+
+
 def read_store(path: Path, expected_fingerprint: str | None = None) -> KnowledgeBase:
     """Read a compiled KB. Raises sqlite3.Error/ValueError when it is corrupt or stale.
 
-    Records are validated again (pydantic-core, from the stored JSON): measured against building
-    them with `model_construct`, validating costs about the same, and it keeps a damaged or
-    tampered cache an error (ValidationError is a ValueError) that the caller answers by
-    rebuilding, never a KB of wrongly typed records.
+    Records are built from their stored rows as plain records (`records.from_row`), not
+    validated again: the store is only ever written from records that passed validation, and
+    its key covers the KB files, the archkb version and the records' field layout. A damaged
+    row (wrong length or shape) still raises (ValueError, TypeError, KeyError, EOFError from
+    marshal), which the caller answers by rebuilding.
     """
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -215,21 +249,24 @@ def read_store(path: Path, expected_fingerprint: str | None = None) -> Knowledge
         origins = kb.origins
         current = None
         table: dict[str, Any] = {}
-        validate: Any = None
+        cls: Any = None
+        loads = marshal.loads
         # Rows were written kind by kind, ids sorted (`KnowledgeBase.records`), so rowid order
         # fills each table in id order without asking SQLite to sort.
-        for kind, data, file, line in conn.execute(
-            "select kind, data, file, line from records order by rowid"
+        for kind, row, file, line in conn.execute(
+            "select kind, row, file, line from records order by rowid"
         ):
             if kind != current:
-                if kind not in _MODEL_OF_KIND:
+                if kind not in RECORD_TYPES:
                     raise ValueError(f"store holds records of an unknown kind {kind!r}")
-                validate = _MODEL_OF_KIND[kind].model_validate_json
+                cls = RECORD_TYPES[kind]
                 table = kb.table(kind)
                 current = kind
-            record = validate(data)
+            record = from_row(cls, loads(row))
             table[record.id] = record
             origins[f"{kind}/{record.id}"] = Origin(file, line)
+    except (TypeError, EOFError) as exc:
+        raise ValueError(f"store holds a damaged record ({exc})") from exc
     finally:
         conn.close()
     if not isinstance(meta.get("fingerprint"), str):

@@ -6,7 +6,7 @@ the service's recorded availability scope), so no renderer has to know capabilit
 
 from __future__ import annotations
 
-from .schema import Capability, Quality, Service, Trait
+from .records import Capability, Quality, Service, Trait
 
 REPLICATION_BY_CATEGORY = {
     "database": "database replica",
