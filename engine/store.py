@@ -1,6 +1,6 @@
 """The compiled KB: a SQLite file (records, edges, FTS5 index) cached by content hash.
 
-Reading the cache uses the stdlib `sqlite3` and `marshal` only (fast start-up, no pydantic);
+Reading the cache uses the stdlib `sqlite3` and `pickle` only (fast start-up, no pydantic);
 building it uses sqlite-utils. The cache is an optimisation: every failure to read or write it
 ends in a warning and a load from YAML, never in an error.
 """
@@ -8,10 +8,13 @@ ends in a warning and a load from YAML, never in an error.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import functools
 import hashlib
+import io
 import json
-import marshal
 import os
+import pickle
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -21,11 +24,11 @@ from typing import Any
 from .kb import KnowledgeBase, Origin
 from .kinds import KINDS
 from .load import LoadedRecord, builtin_kb_root, kb_file_entries
-from .records import RECORD_TYPES, ROW_LAYOUT, from_row, jsonable, to_row
+from .records import ROW_LAYOUT, jsonable
 
 STORE_FORMAT = 5
 """Bump when the table layout changes; part of the cache key. 2: the `names` table; 5: the
-`row` column (the record as a marshalled row of `records.to_row`)."""
+`tables` table (each kind's plain records, and the origins, pickled)."""
 
 
 def cache_dir() -> Path:
@@ -47,9 +50,7 @@ def fingerprint(roots: Sequence[Path]) -> str:
     file's path and bytes."""
     from .version import VERSION
 
-    digest = hashlib.sha256(
-        f"archkb {VERSION} store {STORE_FORMAT} marshal {marshal.version}\n{ROW_LAYOUT}\n".encode()
-    )
+    digest = hashlib.sha256(f"archkb {VERSION} store {STORE_FORMAT}\n{ROW_LAYOUT}\n".encode())
     for index, root in enumerate(roots):
         digest.update(f"root {index}\n".encode())
         if not root.is_dir():
@@ -149,10 +150,10 @@ def build_database(kb: KnowledgeBase, target: Path | sqlite3.Connection) -> None
                     "file": origin.file,
                     "line": origin.line,
                     "data": data_json(kind, record),
-                    "row": marshal.dumps(to_row(record, RECORD_TYPES[kind])),
                 }
             )
         db.table("records").insert_all(rows, pk="key")
+        db.table("tables").insert_all(_pickled_tables(kb), pk="name")
         db.table("records").enable_fts(
             ["name", "aliases", "summary", "id"], fts_version="FTS5", tokenize="porter"
         )
@@ -208,14 +209,26 @@ def _without_defaults(record: Any, model: Any) -> dict[str, Any]:
     from . import schema
 
     out: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
+    for name, alias, has_default, default in _defaults(model):
         value = getattr(record, name)
-        if not info.is_required() and jsonable(value) == jsonable(
-            info.get_default(call_default_factory=True)
-        ):
+        if has_default and jsonable(value) == default:
             continue
-        out[info.alias or name] = _nested_without_defaults(value, schema)
+        out[alias] = _nested_without_defaults(value, schema)
     return out
+
+
+@functools.cache
+def _defaults(model: Any) -> tuple[tuple[str, str, bool, Any], ...]:
+    """(field, JSON name, has a default, the default as JSON) per field of a pydantic model."""
+    return tuple(
+        (
+            name,
+            info.alias or name,
+            not info.is_required(),
+            None if info.is_required() else jsonable(info.get_default(call_default_factory=True)),
+        )
+        for name, info in model.model_fields.items()
+    )
 
 
 def _nested_without_defaults(value: Any, schema: Any) -> Any:
@@ -229,14 +242,85 @@ def _nested_without_defaults(value: Any, schema: Any) -> Any:
     return jsonable(value)
 
 
+def _pickled_tables(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
+    """The KB's tables and origins as one pickle (the one row of the `tables` table).
+
+    Equal strings, dates, lists of them and hashable nested records are shared first, so the
+    pickle holds each once and unpickling builds each once: KB text repeats a lot (capability
+    and provider ids, Terraform types, source URLs, file names, empty lists, the default
+    lifecycle), and a KB read from the store then costs time and memory per distinct value, not
+    per occurrence. Records are read-only, so a list two records share is never changed.
+    """
+    shared: dict[Any, Any] = {}
+    tables: dict[str, Any] = {
+        kind: {
+            record_id: _shared(kb.table(kind)[record_id], shared)
+            for record_id in sorted(kb.table(kind))
+        }
+        for kind in KINDS
+    }
+    tables["origins"] = {
+        key: _shared(Origin(*kb.origins[key]), shared) for key in sorted(kb.origins)
+    }
+    yield {"name": "kb", "data": pickle.dumps(tables, protocol=5)}
+
+
+def _shared(value: Any, shared: dict[Any, Any]) -> Any:
+    """`value` with every equal str, date, list of hashables and hashable record replaced by one
+    shared instance."""
+    if isinstance(value, str | dt.date):
+        return shared.setdefault((type(value), value), value)
+    if isinstance(value, list):
+        items = [_shared(v, shared) for v in value]
+        try:
+            return shared.setdefault((list, tuple(items)), items)
+        except TypeError:  # holds a list or dict
+            return items
+    if isinstance(value, dict):
+        return {_shared(k, shared): _shared(v, shared) for k, v in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a plain record or Origin
+        rebuilt = type(value)(*(_shared(v, shared) for v in value))
+        try:
+            return shared.setdefault((type(rebuilt), rebuilt), rebuilt)
+        except TypeError:  # holds a list or dict: not hashable, not shared
+            return rebuilt
+    return value
+
+
+class _StoreUnpickler(pickle.Unpickler):
+    """Unpickles only what `_pickled_tables` writes: the plain record types, their enums,
+    dates and `Origin`. Any other class in a (damaged or planted) store is an error, so reading
+    the cache can never run code it names."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        allowed = _ALLOWED.get(module)
+        if allowed is None or name not in allowed:
+            raise ValueError(f"store names a type it may not hold: {module}.{name}")
+        return super().find_class(module, name)
+
+
+def _allowed_types() -> dict[str, set[str]]:
+    from . import records
+
+    own = {
+        name
+        for name, value in vars(records).items()
+        if isinstance(value, type) and value.__module__ == records.__name__
+    }
+    return {records.__name__: own, Origin.__module__: {"Origin"}, "datetime": {"date"}}
+
+
+_ALLOWED = _allowed_types()
+
+
 def read_store(path: Path, expected_fingerprint: str | None = None) -> KnowledgeBase:
     """Read a compiled KB. Raises sqlite3.Error/ValueError when it is corrupt or stale.
 
-    Records are built from their stored rows as plain records (`records.from_row`), not
+    Records come back as the plain records they were written as (one pickle), not
     validated again: the store is only ever written from records that passed validation, and
-    its key covers the KB files, the archkb version and the records' field layout. A damaged
-    row (wrong length or shape) still raises (ValueError, TypeError, KeyError, EOFError from
-    marshal), which the caller answers by rebuilding.
+    its key covers the KB files, the archkb version and the records' field layout. Unpickling
+    admits only the record types (`_StoreUnpickler`); a damaged pickle raises, and the caller
+    answers every error here by rebuilding.
     """
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -246,27 +330,17 @@ def read_store(path: Path, expected_fingerprint: str | None = None) -> Knowledge
         if expected_fingerprint and meta.get("fingerprint") != expected_fingerprint:
             raise ValueError("store fingerprint does not match the KB files")
         kb = KnowledgeBase()
-        origins = kb.origins
-        current = None
-        table: dict[str, Any] = {}
-        cls: Any = None
-        loads = marshal.loads
-        # Rows were written kind by kind, ids sorted (`KnowledgeBase.records`), so rowid order
-        # fills each table in id order without asking SQLite to sort.
-        for kind, row, file, line in conn.execute(
-            "select kind, row, file, line from records order by rowid"
-        ):
-            if kind != current:
-                if kind not in RECORD_TYPES:
-                    raise ValueError(f"store holds records of an unknown kind {kind!r}")
-                cls = RECORD_TYPES[kind]
-                table = kb.table(kind)
-                current = kind
-            record = from_row(cls, loads(row))
-            table[record.id] = record
-            origins[f"{kind}/{record.id}"] = Origin(file, line)
-    except (TypeError, EOFError) as exc:
-        raise ValueError(f"store holds a damaged record ({exc})") from exc
+        found = conn.execute("select data from tables where name = 'kb'").fetchone()
+        if found is None:
+            raise ValueError("store has no tables")
+        tables = _StoreUnpickler(io.BytesIO(found[0])).load()
+        if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+            raise ValueError("store tables are not mappings")
+        kb.origins = tables.pop("origins")
+        for kind, table in tables.items():
+            kb.table(kind).update(table)  # KeyError on an unknown kind
+    except (pickle.UnpicklingError, EOFError, TypeError, AttributeError) as exc:
+        raise ValueError(f"store holds a damaged table ({exc})") from exc
     finally:
         conn.close()
     if not isinstance(meta.get("fingerprint"), str):
