@@ -20,7 +20,7 @@ from .common import (
 if TYPE_CHECKING:
     from archkb.engine.kb import KnowledgeBase
     from archkb.engine.mapping import Alternative, Equivalent, ServiceMapping
-    from archkb.engine.schema import Service
+    from archkb.engine.records import Service
 
 
 @click.command("map")

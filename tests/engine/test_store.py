@@ -126,7 +126,7 @@ def test_store_that_names_another_type_is_refused_and_rebuilt(cache: Path) -> No
     kb, _ = load_knowledge_base()
     assert kb.store_path is not None
     _replace_tables_blob(kb.store_path, pickle.dumps({"service": {"x": Planted()}}))
-    with pytest.raises(ValueError, match="may not hold: posix.system"):
+    with pytest.raises(ValueError, match=r"may not hold: posix\.system"):
         read_store(kb.store_path)
     again, warnings = load_knowledge_base()
     assert len(warnings) == 1 and "rebuilding" in warnings[0]
