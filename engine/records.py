@@ -14,8 +14,6 @@ sequences.
 `tests/engine/test_records.py` holds both families to the same fields, order and properties.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Callable
 from enum import StrEnum
