@@ -359,9 +359,7 @@ def _goals(
             ratio=f"{faster:.1f}× faster",
             note=""
             if faster >= 10
-            else (
-                "Bounded by hashing the KB files for the cache key and unpickling the records."
-            ),
+            else ("Bounded by hashing the KB files for the cache key and unpickling the records."),
         )
     )
     if top >= 100:
