@@ -211,10 +211,19 @@ def _without_defaults(record: Any, model: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, alias, has_default, default in _defaults(model):
         value = getattr(record, name)
-        if has_default and jsonable(value) == default:
+        if has_default and _is_default(value, default):
             continue
         out[alias] = _nested_without_defaults(value, schema)
     return out
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    kind = type(value)
+    if value is None or kind is str or kind is bool or kind is int or kind is float:
+        return bool(value == default and type(default) is kind)
+    if kind is list and not value:
+        return default == []
+    return bool(jsonable(value) == default)
 
 
 @functools.cache
@@ -268,20 +277,21 @@ def _pickled_tables(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
 def _shared(value: Any, shared: dict[Any, Any]) -> Any:
     """`value` with every equal str, date, list of hashables and hashable record replaced by one
     shared instance."""
-    if isinstance(value, str | dt.date):
-        return shared.setdefault((type(value), value), value)
-    if isinstance(value, list):
+    kind = type(value)
+    if kind is str or kind is dt.date:
+        return shared.setdefault((kind, value), value)
+    if kind is list:
         items = [_shared(v, shared) for v in value]
         try:
             return shared.setdefault((list, tuple(items)), items)
         except TypeError:  # holds a list or dict
             return items
-    if isinstance(value, dict):
+    if kind is dict:
         return {_shared(k, shared): _shared(v, shared) for k, v in value.items()}
-    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a plain record or Origin
-        rebuilt = type(value)(*(_shared(v, shared) for v in value))
+    if hasattr(kind, "_fields"):  # a plain record or Origin (named tuples)
+        rebuilt = kind(*[_shared(v, shared) for v in value])
         try:
-            return shared.setdefault((type(rebuilt), rebuilt), rebuilt)
+            return shared.setdefault((kind, rebuilt), rebuilt)
         except TypeError:  # holds a list or dict: not hashable, not shared
             return rebuilt
     return value
