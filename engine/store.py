@@ -222,7 +222,7 @@ def _is_default(value: Any, default: Any) -> bool:
     if value is None or kind is str or kind is bool or kind is int or kind is float:
         return bool(value == default and type(default) is kind)
     if kind is list and not value:
-        return default == []
+        return bool(default == [])
     return bool(jsonable(value) == default)
 
 
@@ -263,7 +263,7 @@ def _pickled_tables(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
     shared: dict[Any, Any] = {}
     tables: dict[str, Any] = {
         kind: {
-            record_id: _shared(kb.table(kind)[record_id], shared)
+            _shared(record_id, shared): _shared(kb.table(kind)[record_id], shared)
             for record_id in sorted(kb.table(kind))
         }
         for kind in KINDS
@@ -295,6 +295,21 @@ def _shared(value: Any, shared: dict[Any, Any]) -> Any:
         except TypeError:  # holds a list or dict: not hashable, not shared
             return rebuilt
     return value
+
+
+class _BlobReader(io.RawIOBase):
+    """A SQLite blob as a raw binary stream (what `io.BufferedReader` wraps for the unpickler)."""
+
+    def __init__(self, blob: sqlite3.Blob) -> None:
+        self._blob = blob
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._blob.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 class _StoreUnpickler(pickle.Unpickler):
@@ -340,10 +355,14 @@ def read_store(path: Path, expected_fingerprint: str | None = None) -> Knowledge
         if expected_fingerprint and meta.get("fingerprint") != expected_fingerprint:
             raise ValueError("store fingerprint does not match the KB files")
         kb = KnowledgeBase()
-        found = conn.execute("select data from tables where name = 'kb'").fetchone()
+        found = conn.execute("select rowid from tables where name = 'kb'").fetchone()
         if found is None:
             raise ValueError("store has no tables")
-        tables = _StoreUnpickler(io.BytesIO(found[0])).load()
+        # Streamed from SQLite (incremental blob I/O) rather than fetched as one bytes object:
+        # at 100× the pickle is tens of MB, and holding it whole next to the records it builds
+        # raised the peak memory of a load by that much again.
+        with conn.blobopen("tables", "data", found[0], readonly=True) as blob:
+            tables = _StoreUnpickler(io.BufferedReader(_BlobReader(blob), 1 << 16)).load()
         if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
             raise ValueError("store tables are not mappings")
         kb.origins = tables.pop("origins")
