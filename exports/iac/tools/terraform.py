@@ -18,6 +18,8 @@ import yaml
 from archkb.engine.results import ResolvedArchitecture, ResolvedComponent
 
 from ..render import TEMPLATE_ROOT, ExportMeta
+from .terraform_profile import apply_profiles, profile_fields, profiles
+from .terraform_profile import secondary_region as secondary_region
 
 TOOL_ROOT = TEMPLATE_ROOT / "terraform"
 ENVIRONMENTS = ("dev", "prod")
@@ -93,14 +95,6 @@ def project_default(blueprint: str) -> str:
     return "".join(word[0] for word in blueprint.split("-"))
 
 
-def secondary_region(arch: ResolvedArchitecture) -> str | None:
-    """The region the engine chose for the standby or second copy (role `secondary`), if any.
-
-    Copies (registry geo-replicas) go there and nowhere else: a single-region architecture gets
-    none rather than a region picked here."""
-    return next((str(r.code) for r in arch.regions if r.role == "secondary"), None)
-
-
 def hcl_ident(name: str) -> str:
     """A Terraform block label from a role slug (`dead-letter` → `dead_letter`)."""
     ident = SLUG.sub("_", name.lower()).strip("_")
@@ -118,21 +112,28 @@ def plan_modules(arch: ResolvedArchitecture, cat: dict[str, Any]) -> list[Module
     inputs apply), then the shared pieces, then what the network must offer. The result lists
     the blueprint's components in its order, then the added shared pieces by name.
     """
-    modules = [_component_module(arch.provider, c, cat) for c in arch.components]
+    modules = [_component_module(arch, c, cat) for c in arch.components]
     _wire_flows(arch, modules)
     for module in modules:
         _settle_conditionals(module)
     added = _add_shared_pieces(arch.provider, modules, cat)
+    for module in added:
+        module.update(profile_fields(arch, None))
     _collect_network_needs(modules + added, cat["shared"][arch.provider].get("network"))
     return modules + sorted(added, key=lambda m: m["name"])
 
 
-def _component_module(provider: str, comp: ResolvedComponent, cat: dict[str, Any]) -> Module:
-    spec = cat["capabilities"].get(comp.capability, {}).get(provider)
+def _component_module(
+    arch: ResolvedArchitecture, comp: ResolvedComponent, cat: dict[str, Any]
+) -> Module:
+    spec = apply_profiles(
+        cat["capabilities"].get(comp.capability, {}).get(arch.provider), profiles(arch)
+    )
     return _module_record(
-        provider, spec, name=comp.role, capability=comp.capability, title=comp.capability_name,
+        arch.provider, spec, name=comp.role, capability=comp.capability, title=comp.capability_name,
         service=comp.service_name, label=comp.label, resource_types=comp.terraform,
         caveat=comp.caveat, control=comp.control, added_for=None,
+        **profile_fields(arch, comp),
     )  # fmt: skip
 
 

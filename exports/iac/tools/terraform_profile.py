@@ -1,0 +1,59 @@
+"""What the architecture's profile changes in the Terraform: tiers, zones, the second region.
+
+The engine decides the profile (`ResolvedArchitecture.patterns`, `highly_available`, the
+`secondary` region, each component's `zone_redundant` and `replication`); this module only
+turns those decisions into template-facing fields of a module, so `terraform.py` stays the
+wiring and the catalogue (`profiles:` of an entry) says what each profile changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archkb.engine.results import ResolvedArchitecture, ResolvedComponent
+
+SERVERLESS_PATTERN = "serverless-architecture"
+"""A blueprint built on this pattern runs nothing when idle: consumption or v2 tiers only."""
+REPLICATED = ("database replica", "storage replication", "DNS failover")
+"""The replication kinds the templates build in the second region (others stay a note)."""
+
+
+def profiles(arch: ResolvedArchitecture) -> list[str]:
+    """The catalogue profiles that apply to `arch`, in the order their overrides apply."""
+    found = []
+    if SERVERLESS_PATTERN in arch.patterns:
+        found.append("serverless")
+    return found
+
+
+def apply_profiles(spec: dict[str, Any] | None, names: list[str]) -> dict[str, Any] | None:
+    """The catalogue entry with each applying profile's fields replacing the base ones."""
+    if spec is None or "profiles" not in spec:
+        return spec
+    merged = {k: v for k, v in spec.items() if k != "profiles"}
+    for name in names:
+        merged.update(spec["profiles"].get(name, {}))
+    return merged
+
+
+def secondary_region(arch: ResolvedArchitecture) -> str | None:
+    """The region the engine chose for the standby or second copy (role `secondary`), if any.
+
+    Copies (database replicas, storage replicas, registry geo-replicas) go there and nowhere
+    else: a single-region architecture gets none rather than a region picked here."""
+    return next((str(r.code) for r in arch.regions if r.role == "secondary"), None)
+
+
+def profile_fields(arch: ResolvedArchitecture, comp: ResolvedComponent | None) -> dict[str, Any]:
+    """Module fields the templates read: zone redundancy and the replica to build, if any.
+
+    A shared piece added by the exporter (comp None) spans zones when the design is highly
+    available; it replicates nothing."""
+    second = secondary_region(arch)
+    replication = comp.replication if comp is not None else None
+    return {
+        "profiles": profiles(arch),
+        "zone_redundant": comp.zone_redundant if comp is not None else arch.highly_available,
+        "replication": replication if second and replication in REPLICATED else None,
+        "secondary_region": second,
+    }

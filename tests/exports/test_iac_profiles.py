@@ -1,0 +1,139 @@
+"""Tiers fit the profile (issue 16, point 4): serverless tiers, dev ≠ prod sizes, zone
+redundancy when availability is asked for, and the second region the engine chose.
+
+Each test renders the real Terraform for the engine's architecture and reads the module blocks
+of the roots and the resources of the modules (python-hcl2 through the validator's parser).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from archkb.engine.kb import KnowledgeBase
+from archkb.engine.needs import parse_needs
+from archkb.engine.resolve import resolve_architecture
+from archkb.engine.results import ResolvedArchitecture
+from archkb.exports.iac.render import ExportMeta, render_tool
+from archkb.exports.iac.tools.terraform import hcl_ident
+from archkb.exports.iac.tools.terraform_profile import SERVERLESS_PATTERN
+from archkb.exports.iac.validate.config import Block, parse_file
+
+PROVIDERS = ("aws", "azure", "gcp")
+BLUEPRINTS = sorted(
+    p.stem for p in (Path(__file__).parents[2] / "kb" / "blueprints").glob("*.yaml")
+)
+META = ExportMeta("0.0-test", "0" * 64, (), "archkb export iac (test)")
+
+SIZED = {
+    "api-management", "batch-computing", "ci-build", "data-warehouse", "function-as-a-service",
+    "in-memory-cache", "managed-kubernetes", "relational-database", "serverless-containers",
+    "stream-ingestion", "virtual-machines", "vm-autoscaling",
+}  # fmt: skip
+"""Capabilities whose size or capacity is ours to choose (instances, units, concurrency)."""
+PER_USE = {
+    ("api-management", "aws"): "HTTP API bills per request, no size",
+    ("api-management", "gcp"): "API Gateway bills per call, no size",
+    ("batch-computing", "gcp"): "each Batch job states its own machines",
+    ("ci-build", "azure"): "Microsoft-hosted agents; the module is only the pipeline identity",
+    ("ci-build", "gcp"): "Cloud Build's default pool bills per build minute",
+    ("data-warehouse", "azure"): "Synapse serverless SQL bills per TB scanned",
+    ("data-warehouse", "gcp"): "BigQuery on-demand bills per TB scanned",
+    ("stream-ingestion", "aws"): "on-demand stream mode scales itself",
+    ("stream-ingestion", "gcp"): "Pub/Sub bills per message volume",
+}
+"""Sized capabilities whose service on that provider has no size to set: nothing to differ."""
+
+
+def _render(arch: ResolvedArchitecture, root: Path) -> Path:
+    for relative, text in render_tool("terraform", arch, META).items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def _modules(main: Path) -> dict[str, dict[str, object]]:
+    return {b.name: b.body for b in parse_file(main, "main.tf") if b.kind == "module"}
+
+
+def _resources(folder: Path) -> list[Block]:
+    return [
+        block
+        for path in sorted(folder.glob("*.tf"))
+        for block in parse_file(path, path.name)
+        if block.kind == "resource"
+    ]
+
+
+def _resolve(
+    kb: KnowledgeBase, blueprint: str, provider: str, needs: str = ""
+) -> ResolvedArchitecture:
+    parsed = parse_needs(kb, needs) if needs else None
+    arch = resolve_architecture(kb, kb.blueprints[blueprint], provider, parsed)
+    assert isinstance(arch, ResolvedArchitecture), arch
+    return arch
+
+
+@pytest.fixture(scope="module")
+def plain(
+    kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[ResolvedArchitecture, Path]]:
+    """Every blueprint × provider without needs, rendered."""
+    root = tmp_path_factory.mktemp("profiles")
+    found = {}
+    for blueprint in BLUEPRINTS:
+        for provider in PROVIDERS:
+            arch = _resolve(kb, blueprint, provider)
+            found[f"{blueprint}/{provider}"] = (arch, _render(arch, root / blueprint / provider))
+    return found
+
+
+def test_serverless_blueprints_use_consumption_or_v2_tiers(
+    plain: dict[str, tuple[ResolvedArchitecture, Path]],
+) -> None:
+    """No Developer (no SLA) or Premium (idle VMs) API Management in a serverless design."""
+    checked = 0
+    for arch, folder in plain.values():
+        if arch.provider != "azure" or SERVERLESS_PATTERN not in arch.patterns:
+            continue
+        for comp in arch.components:
+            if comp.capability != "api-management":
+                continue
+            for env in ("dev", "prod"):
+                sku = str(
+                    _modules(folder / "envs" / env / "main.tf")[hcl_ident(comp.role)]["sku_name"]
+                )
+                assert sku.startswith("Consumption") or "V2_" in sku, (arch.blueprint, env, sku)
+                checked += 1
+    assert checked >= 2
+
+
+def test_non_serverless_blueprints_keep_the_vnet_injected_tiers(
+    plain: dict[str, tuple[ResolvedArchitecture, Path]],
+) -> None:
+    """The profile is what decides: event-driven-microservices is not built serverless."""
+    arch, folder = plain["event-driven-microservices/azure"]
+    assert SERVERLESS_PATTERN not in arch.patterns
+    assert _modules(folder / "envs" / "prod" / "main.tf")["api"]["sku_name"] == "Premium_1"
+
+
+def test_dev_and_prod_differ_in_size(plain: dict[str, tuple[ResolvedArchitecture, Path]]) -> None:
+    """Every component with a size of its own is smaller in dev than in prod."""
+    same = []
+    checked = 0
+    for stack, (arch, folder) in plain.items():
+        dev = _modules(folder / "envs" / "dev" / "main.tf")
+        prod = _modules(folder / "envs" / "prod" / "main.tf")
+        for comp in arch.components:
+            if comp.capability not in SIZED or (comp.capability, arch.provider) in PER_USE:
+                continue
+            ident = hcl_ident(comp.role)
+            differing = {
+                k for k in prod[ident] if k != "name" and prod[ident][k] != dev[ident].get(k)
+            }
+            checked += 1
+            if not differing:
+                same.append(f"{stack} {comp.role} ({comp.capability})")
+    assert checked > 40
+    assert not same, "dev and prod roots size these alike:\n" + "\n".join(same)
