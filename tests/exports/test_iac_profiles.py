@@ -137,3 +137,48 @@ def test_dev_and_prod_differ_in_size(plain: dict[str, tuple[ResolvedArchitecture
                 same.append(f"{stack} {comp.role} ({comp.capability})")
     assert checked > 40
     assert not same, "dev and prod roots size these alike:\n" + "\n".join(same)
+
+
+ZONED = {
+    "aws": {"relational-database", "in-memory-cache"},
+    "azure": {
+        "relational-database", "in-memory-cache", "key-value-database", "document-database",
+        "serverless-containers",
+    },
+    "gcp": {"relational-database", "in-memory-cache"},
+}  # fmt: skip
+"""Capabilities whose zone redundancy is a setting of ours (elsewhere the service spans zones
+by itself, like DynamoDB and Cloud Run, or the template always spreads instances)."""
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_high_availability_turns_on_zone_redundancy(
+    kb: KnowledgeBase,
+    plain: dict[str, tuple[ResolvedArchitecture, Path]],
+    tmp_path: Path,
+    provider: str,
+) -> None:
+    """With the need, prod spreads every zonal component over zones; without it, it does not.
+    Dev stays in one zone either way; the module's resources read the input."""
+    checked = 0
+    for blueprint in BLUEPRINTS:
+        ha = _resolve(kb, blueprint, provider, "high-availability")
+        assert ha.highly_available
+        folder = _render(ha, tmp_path / blueprint)
+        plain_arch, plain_folder = plain[f"{blueprint}/{provider}"]
+        assert not plain_arch.highly_available
+        for comp in ha.components:
+            if comp.capability not in ZONED[provider]:
+                continue
+            ident = hcl_ident(comp.role)
+            assert comp.zone_redundant, (blueprint, comp.role)
+            prod = _modules(folder / "envs" / "prod" / "main.tf")[ident]
+            dev = _modules(folder / "envs" / "dev" / "main.tf")[ident]
+            before = _modules(plain_folder / "envs" / "prod" / "main.tf")[ident]
+            assert (prod["zone_redundant"], dev["zone_redundant"]) == (True, False), comp.role
+            assert before["zone_redundant"] is False, (blueprint, comp.role)
+            text = (folder / "modules" / comp.role / "main.tf").read_text()
+            text += (folder / "modules" / comp.role / "variables.tf").read_text()
+            assert "var.zone_redundant" in text, (blueprint, comp.role)
+            checked += 1
+    assert checked >= 3

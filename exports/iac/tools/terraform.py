@@ -18,7 +18,7 @@ import yaml
 from archkb.engine.results import ResolvedArchitecture, ResolvedComponent
 
 from ..render import TEMPLATE_ROOT, ExportMeta
-from .terraform_profile import apply_profiles, profile_fields, profiles
+from .terraform_profile import apply_profiles, pass_zone_redundancy, profile_fields, profiles
 from .terraform_profile import secondary_region as secondary_region
 
 TOOL_ROOT = TEMPLATE_ROOT / "terraform"
@@ -119,6 +119,8 @@ def plan_modules(arch: ResolvedArchitecture, cat: dict[str, Any]) -> list[Module
     added = _add_shared_pieces(arch.provider, modules, cat)
     for module in added:
         module.update(profile_fields(arch, None))
+    for module in modules + added:
+        pass_zone_redundancy(module)
     _collect_network_needs(modules + added, cat["shared"][arch.provider].get("network"))
     return modules + sorted(added, key=lambda m: m["name"])
 

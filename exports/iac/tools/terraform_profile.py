@@ -57,3 +57,13 @@ def profile_fields(arch: ResolvedArchitecture, comp: ResolvedComponent | None) -
         "replication": replication if second and replication in REPLICATED else None,
         "secondary_region": second,
     }
+
+
+def pass_zone_redundancy(module: dict[str, Any]) -> None:
+    """A module with a `zone_redundant` input gets the engine's decision from the prod root;
+    dev stays in one zone (a development copy needs no zone failover)."""
+    if any(v["var"] == "zone_redundant" for v in module["variables"]):
+        prod = "true" if module["zone_redundant"] else "false"
+        module["per_env"].append(
+            {"var": "zone_redundant", "values": {"dev": "false", "prod": prod}}
+        )
