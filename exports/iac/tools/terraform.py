@@ -18,7 +18,13 @@ import yaml
 from archkb.engine.results import ResolvedArchitecture, ResolvedComponent
 
 from ..render import TEMPLATE_ROOT, ExportMeta
-from .terraform_profile import apply_profiles, pass_zone_redundancy, profile_fields, profiles
+from .terraform_profile import (
+    apply_profiles,
+    pass_zone_redundancy,
+    plan_second_region,
+    profile_fields,
+    profiles,
+)
 from .terraform_profile import secondary_region as secondary_region
 
 TOOL_ROOT = TEMPLATE_ROOT / "terraform"
@@ -32,7 +38,7 @@ Module = dict[str, Any]
 
 LIST_FIELDS = (
     "uses", "providers", "outputs", "variables", "notes", "fill_in", "links", "aliases",
-    "required", "per_env",
+    "required", "per_env", "replica_inputs",
 )  # fmt: skip
 """Catalog entry fields copied as lists (see the header of catalog.yaml)."""
 
@@ -121,6 +127,7 @@ def plan_modules(arch: ResolvedArchitecture, cat: dict[str, Any]) -> list[Module
         module.update(profile_fields(arch, None))
     for module in modules + added:
         pass_zone_redundancy(module)
+    plan_second_region(arch, modules + added, cat)
     _collect_network_needs(modules + added, cat["shared"][arch.provider].get("network"))
     return modules + sorted(added, key=lambda m: m["name"])
 

@@ -67,3 +67,65 @@ def pass_zone_redundancy(module: dict[str, Any]) -> None:
         module["per_env"].append(
             {"var": "zone_redundant", "values": {"dev": "false", "prod": prod}}
         )
+
+
+def plan_second_region(
+    arch: ResolvedArchitecture, modules: list[dict[str, Any]], cat: dict[str, Any]
+) -> None:
+    """Give every replicating module what its copy in the engine's secondary region needs.
+
+    aws: the `aws.secondary` provider alias, and the shared pieces its replica lives in
+    (`replica_inputs`: the network and key of the standby region) as copies of the shared
+    modules under the same source (`<ident>_secondary`, marked `secondary_copy`), with
+    whatever those copies use copied too. azure and gcp: the region itself as an input (their
+    APIs take a location per resource).
+    """
+    for module in modules:
+        module["secondary_copy"] = False
+    if secondary_region(arch) is None:
+        return
+    shared = cat["shared"][arch.provider]
+    fronted = any(m["capability"] == "global-load-balancer" for m in modules)
+    for module in modules:
+        if fronted and module["replication"] == "DNS failover":
+            module["replication"] = None  # the global load balancer's health checks fail over
+    by_ident = {m["ident"]: m for m in modules}
+    for module in (m for m in modules if m["replication"]):
+        if arch.provider == "aws":
+            if module["replica_inputs"]:
+                module["aliases"] = sorted({*module["aliases"], "secondary"})
+        else:
+            module["variables"].append(SECONDARY_VARIABLE)
+            values = {"dev": "var.secondary_region", "prod": "var.secondary_region"}
+            module["per_env"].append({"var": "secondary_region", "values": values})
+        for field in module["replica_inputs"]:
+            if field.get("replication", module["replication"]) != module["replication"]:
+                continue
+            if "kind" not in field:  # filled in by hand (the standby entry point)
+                module["required"].append(field)
+                continue
+            owner = next(
+                m for m in modules if m["capability"] == shared[field["kind"]]["capability"]
+            )
+            _copy(owner, by_ident)
+            ref = {"module": f"{owner['ident']}_secondary", "output": field["output"]}
+            module["inputs"].append({**field, "refs": [ref]})
+
+
+SECONDARY_VARIABLE = {
+    "var": "secondary_region",
+    "type": "string",
+    "default": "null",
+    "description": "Region of the standby copy (the engine's secondary region).",
+}
+
+
+def _copy(module: dict[str, Any], by_ident: dict[str, dict[str, Any]]) -> None:
+    """Mark `module` for a copy in the secondary region, and every module it takes inputs from
+    (a network copy needs a key of its own region)."""
+    if module["secondary_copy"]:
+        return
+    module["secondary_copy"] = True
+    for field in module["inputs"]:
+        for ref in field["refs"]:
+            _copy(by_ident[ref["module"]], by_ident)
