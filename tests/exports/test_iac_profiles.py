@@ -182,3 +182,98 @@ def test_high_availability_turns_on_zone_redundancy(
             assert "var.zone_redundant" in text, (blueprint, comp.role)
             checked += 1
     assert checked >= 3
+
+
+DR_BLUEPRINTS = ("dr-pilot-light", "dr-warm-standby", "multi-region-active-active")
+
+
+def _in_second(block: Block) -> bool:
+    return "aws.secondary" in str(block.body.get("provider")) or "var.secondary_region" in str(
+        block.body
+    )
+
+
+REPLICAS = {
+    ("aws", "database replica"): lambda b: (
+        (b.type == "aws_db_instance" and "replicate_source_db" in b.body and _in_second(b))
+        or (b.type == "aws_dynamodb_table" and "replica" in b.body)
+    ),
+    ("aws", "DNS failover"): lambda b: (
+        b.type == "aws_route53_record" and "SECONDARY" in str(b.body.get("failover_routing_policy"))
+    ),
+    ("azure", "database replica"): lambda b: (
+        b.type == "azurerm_mssql_failover_group"
+        or (b.type == "azurerm_cosmosdb_account" and _in_second(b))
+    ),
+    ("azure", "DNS failover"): lambda b: (
+        b.type == "azurerm_traffic_manager_external_endpoint" and _in_second(b)
+    ),
+    ("gcp", "database replica"): lambda b: (
+        b.type == "google_sql_database_instance"
+        and "master_instance_name" in b.body
+        and _in_second(b)
+    ),
+    ("gcp", "DNS failover"): lambda b: (
+        b.type == "google_dns_record_set" and "primary_backup" in str(b.body) and _in_second(b)
+    ),
+}
+"""What builds a component's copy in the secondary region, per provider and replication."""
+
+
+def _replica(provider: str, replication: str, blocks: list[Block]) -> list[str]:
+    """The resources of a module that build its copy in the secondary region."""
+    return [f"{b.type}.{b.name}" for b in blocks if REPLICAS[provider, replication](b)]
+
+
+REPLICA_GAPS = {
+    (
+        "key-value-database",
+        "gcp",
+    ): "Firestore replicates across regions only in a multi-region location chosen at creation",
+}
+"""Replicating components whose copy in the chosen region the templates do not build yet."""
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("blueprint", DR_BLUEPRINTS)
+def test_dr_designs_build_the_second_region_the_engine_chose(
+    kb: KnowledgeBase,
+    plain: dict[str, tuple[ResolvedArchitecture, Path]],
+    tmp_path: Path,
+    blueprint: str,
+    provider: str,
+) -> None:
+    """Database replicas and DNS failover land in the engine's secondary region, which the
+    roots default to; without the need nothing of it is generated."""
+    arch = _resolve(kb, blueprint, provider, "disaster-recovery")
+    second = next(r.code for r in arch.regions if r.role == "secondary")
+    folder = _render(arch, tmp_path)
+    for env in ("dev", "prod"):
+        variables = parse_file(folder / "envs" / env / "variables.tf", "variables.tf")
+        var = next(b for b in variables if b.kind == "variable" and b.name == "secondary_region")
+        assert var.body["default"] == second
+        if provider == "aws":
+            main = (folder / "envs" / env / "main.tf").read_text()
+            assert "region = var.secondary_region" in main
+    built, gaps = 0, 0
+    for comp in arch.components:
+        if comp.replication not in ("database replica", "DNS failover"):
+            continue
+        if comp.replication == "DNS failover" and any(
+            c.capability == "global-load-balancer" for c in arch.components
+        ):
+            continue  # the global load balancer's health-checked routing fails over
+        if (comp.capability, provider) in REPLICA_GAPS:
+            gaps += 1
+            continue
+        blocks = _resources(folder / "modules" / comp.role)
+        assert _replica(provider, comp.replication, blocks), (comp.role, comp.replication)
+        call = _modules(folder / "envs" / "prod" / "main.tf")[hcl_ident(comp.role)]
+        if provider != "aws":
+            assert call["secondary_region"] == "${var.secondary_region}", comp.role
+        plain_folder = plain[f"{blueprint}/{provider}"][1]
+        assert not _replica(
+            provider, comp.replication, _resources(plain_folder / "modules" / comp.role)
+        )
+        built += 1
+    assert built + gaps >= 1
