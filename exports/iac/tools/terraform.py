@@ -159,6 +159,7 @@ def _module_record(provider: str, spec: dict[str, Any] | None, **fields: Any) ->
         "network": dict(spec.get("network", {})),
         "grant": spec.get("grant"),
         "grantee": bool(spec.get("grantee")),
+        "grant_readers": spec.get("grant_readers", True),
         "public": False,
         "inputs": [],
         "linked": [],
@@ -184,9 +185,14 @@ def _wire_flows(arch: ResolvedArchitecture, modules: list[Module]) -> None:
         if source is None or target is None or source is target:
             continue
         target["upstream"].append(source["capability"])
-        if source["grantee"] and target["grant"] and target["ident"] not in source["grants_from"]:
-            source["grants_from"].append(target["ident"])
-            target["granted_to"].append(source["ident"])
+        # Either way round: a workload writing to a resource, or a resource feeding a
+        # workload (images to a cluster, messages to a consumer), needs that resource's access.
+        for user, used in ((source, target), (target, source)):
+            if user is target and not used["grant_readers"]:
+                continue
+            if user["grantee"] and used["grant"] and used["ident"] not in user["grants_from"]:
+                user["grants_from"].append(used["ident"])
+                used["granted_to"].append(user["ident"])
         for link in source["links"]:
             if target["capability"] in link.get("to", []):
                 _link(source, link, target)
