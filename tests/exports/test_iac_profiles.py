@@ -198,6 +198,9 @@ REPLICAS = {
         (b.type == "aws_db_instance" and "replicate_source_db" in b.body and _in_second(b))
         or (b.type == "aws_dynamodb_table" and "replica" in b.body)
     ),
+    ("aws", "secret replication"): lambda b: (
+        b.type == "aws_secretsmanager_secret" and "replica" in b.body
+    ),
     ("aws", "DNS failover"): lambda b: (
         b.type == "aws_route53_record" and "SECONDARY" in str(b.body.get("failover_routing_policy"))
     ),
@@ -257,7 +260,7 @@ def test_dr_designs_build_the_second_region_the_engine_chose(
             assert "region = var.secondary_region" in main
     built, gaps = 0, 0
     for comp in arch.components:
-        if comp.replication not in ("database replica", "DNS failover"):
+        if (provider, comp.replication) not in REPLICAS:
             continue
         if comp.replication == "DNS failover" and any(
             c.capability == "global-load-balancer" for c in arch.components

@@ -14,8 +14,9 @@ from archkb.engine.results import ResolvedArchitecture, ResolvedComponent
 
 SERVERLESS_PATTERN = "serverless-architecture"
 """A blueprint built on this pattern runs nothing when idle: consumption or v2 tiers only."""
-REPLICATED = ("database replica", "storage replication", "DNS failover")
-"""The replication kinds the templates build in the second region (others stay a note)."""
+REPLICATED = ("database replica", "DNS failover", "secret replication")
+"""The replication kinds the templates build in the second region. Others (storage
+replication, backup copies) are not generated yet: the README's second-region line says so."""
 
 
 def profiles(arch: ResolvedArchitecture) -> list[str]:
