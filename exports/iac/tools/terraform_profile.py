@@ -92,10 +92,7 @@ def plan_second_region(
             module["replication"] = None  # the global load balancer's health checks fail over
     by_ident = {m["ident"]: m for m in modules}
     for module in (m for m in modules if m["replication"]):
-        if arch.provider == "aws":
-            if module["replica_inputs"]:
-                module["aliases"] = sorted({*module["aliases"], "secondary"})
-        else:
+        if arch.provider != "aws":
             module["variables"].append(SECONDARY_VARIABLE)
             values = {"dev": "var.secondary_region", "prod": "var.secondary_region"}
             module["per_env"].append({"var": "secondary_region", "values": values})
@@ -105,10 +102,13 @@ def plan_second_region(
             if "kind" not in field:  # filled in by hand (the standby entry point)
                 module["required"].append(field)
                 continue
-            owner = next(
-                m for m in modules if m["capability"] == shared[field["kind"]]["capability"]
-            )
+            wanted = shared[field["kind"]]["capability"]
+            owner = next((m for m in modules if m["capability"] == wanted), None)
+            if owner is None:  # the module does not use that shared piece (a custom catalogue)
+                continue
             _copy(owner, by_ident)
+            if arch.provider == "aws":  # the replica's resources use the secondary provider
+                module["aliases"] = sorted({*module["aliases"], "secondary"})
             ref = {"module": f"{owner['ident']}_secondary", "output": field["output"]}
             module["inputs"].append({**field, "refs": [ref]})
 
