@@ -186,7 +186,7 @@ def _wire_flows(arch: ResolvedArchitecture, modules: list[Module]) -> None:
             continue
         target["upstream"].append(source["capability"])
         # Either way round: a workload writing to a resource, or a resource feeding a
-        # workload (images to a cluster, messages to a consumer), needs that resource's access.
+        # workload (messages to their consumer, a stream to its processor), needs its access.
         for user, used in ((source, target), (target, source)):
             if user is target and not used["grant_readers"]:
                 continue
