@@ -79,7 +79,7 @@ def test_a_bill_line_resolves_as_map_from_does(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(
     ("word", "message"),
     [
-        ("serverlss", "unknown need 'serverlss'; did you mean 'serverless'?"),
+        ("serverlss", "unknown need 'serverlss'; did you mean 'serverless'"),
         ("high availabilty", "did you mean 'high-availability'"),
         ("residency", "ambiguous need 'residency'; did you mean"),
     ],

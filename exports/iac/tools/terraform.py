@@ -137,7 +137,9 @@ def plan_modules(arch: ResolvedArchitecture, cat: TerraformCatalog) -> list[Modu
 def _component_module(
     arch: ResolvedArchitecture, comp: ResolvedComponent, cat: TerraformCatalog
 ) -> Module:
-    spec = apply_profiles(cat.capabilities.get(comp.capability, {}).get(arch.provider), profiles(arch))
+    spec = apply_profiles(
+        cat.capabilities.get(comp.capability, {}).get(arch.provider), profiles(arch)
+    )
     return _module_record(
         arch.provider, cat, spec, name=comp.role, capability=comp.capability, title=comp.capability_name,
         service=comp.service_name, label=comp.label, resource_types=comp.terraform,
