@@ -481,6 +481,14 @@ def _nested(cls: type[Any]) -> tuple[Encode, Decode]:
     return _nested_encode(cls), _nested_decode(cls)
 
 
+def _nested_list(cls: type[Any]) -> tuple[Encode, Decode]:
+    return _list_of(_nested_encode(cls)), _list_of(_nested_decode(cls))
+
+
+def _nested_dict(cls: type[Any]) -> tuple[Encode, Decode]:
+    return _dict_of(_nested_encode(cls)), _dict_of(_nested_decode(cls))
+
+
 def _optional_nested(cls: type[Any]) -> tuple[Encode, Decode]:
     return _optional(_nested_encode(cls)), _optional(_nested_decode(cls))
 
@@ -495,15 +503,12 @@ _codec(
     Capability,
     {
         "traits": (_list_of(_enum_value), _list_of(_enum(Trait))),
-        "no_equivalent": (
-            _dict_of(_nested_encode(NoEquivalent)),
-            _dict_of(_nested_decode(NoEquivalent)),
-        ),
+        "no_equivalent": _nested_dict(NoEquivalent),
     },
 )
 _codec(
     IacTypes,
-    {"when": (_list_of(_nested_encode(AttributeRule)), _list_of(_nested_decode(AttributeRule)))},
+    {"when": _nested_list(AttributeRule)},
 )
 _codec(Implementation, {"fit": (_enum_value, _enum(Fit))})
 _codec(Lifecycle, {"date": _OPTIONAL_DATE})
@@ -511,10 +516,7 @@ _codec(Availability, {"checked": _DATE})
 _codec(
     Service,
     {
-        "also_implements": (
-            _list_of(_nested_encode(Implementation)),
-            _list_of(_nested_decode(Implementation)),
-        ),
+        "also_implements": _nested_list(Implementation),
         "fit": (_enum_value, _enum(Fit)),
         "lifecycle": _nested(Lifecycle),
         "iac": _nested(IacTypes),
@@ -527,11 +529,8 @@ _codec(Pattern, {"effects": _QUALITY_KEYS, "relations": _nested(PatternRelations
 _codec(
     Blueprint,
     {
-        "components": (
-            _list_of(_nested_encode(Component)),
-            _list_of(_nested_decode(Component)),
-        ),
-        "flows": (_list_of(_nested_encode(Flow)), _list_of(_nested_decode(Flow))),
+        "components": _nested_list(Component),
+        "flows": _nested_list(Flow),
         "quality": _QUALITY_KEYS,
     },
 )
@@ -539,10 +538,7 @@ _codec(ServiceScope, {"checked": _DATE})
 _codec(
     NeedEffects,
     {
-        "in_scope": (
-            _dict_of(_nested_encode(ServiceScope)),
-            _dict_of(_nested_decode(ServiceScope)),
-        ),
+        "in_scope": _nested_dict(ServiceScope),
         "compute_traits": (_list_of(_enum_value), _list_of(_enum(Trait))),
         "weights": _QUALITY_KEYS,
     },
