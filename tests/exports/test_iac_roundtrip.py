@@ -9,14 +9,19 @@ component whose engine-resolved service is S:
 - S itself owns a resource in the module (by type, or by an `iac.when` attribute rule that
   picks a flavour, e.g. an ECS service with launch type FARGATE is Fargate);
 - or S's product owns one, when S is a feature/flavour of it (`feature_of`): the product's
-  resource configured as the feature (Cloud Run's GPU, an Aurora flavour) counts;
-- or, when S lists no Terraform type of its own (an umbrella product such as Memorystore),
-  one of S's flavours (services whose `feature_of` is S) owns one.
+  resource configured as the feature counts;
+- or, when S lists no Terraform type of its own, one of S's flavours (services whose
+  `feature_of` is S) owns one: an umbrella product such as Memorystore is deployed as one of
+  its flavours (Memorystore for Redis). A product with types of its own is not: EMR Serverless
+  is not the EMR cluster a design asking for Amazon EMR gets.
 
-A resolved service that neither it, its product nor a flavour gives any Terraform presence in
-the KB (no `iac.terraform`, `iac.when` or `iac.modules`: SaaS and API-only services such as
-Cloud Trace, Textract, Azure Pipelines) cannot be read back; for those the module must at
-least not deploy *another* service of the same capability as its main resource (a stand-in).
+This is required when S lists Terraform types or registry modules of its own. A service that
+exists in Terraform only as a setting of another service's resource (only `iac.when` rules:
+GKE's managed Prometheus flag on the cluster) may be found anywhere in the stack, since the
+setting lives in the module of the resource it configures. A service with no Terraform presence
+at all (SaaS and API-only services: Cloud Trace, Textract, Azure Pipelines, Vertex AI's model
+APIs) cannot be read back; for those the module must at least not deploy *another* service of
+the same capability as its main resource (a stand-in, e.g. Power BI Embedded for Power BI).
 
 Stacks that still deploy something else are listed in `roundtrip_gaps.txt` beside this file:
 the test fails on a mismatch outside the list and on a listed one that is fixed (delete its
@@ -54,28 +59,25 @@ def _flavours(kb: KnowledgeBase, service: Service) -> set[str]:
     return {s.id for s in kb.services.values() if s.feature_of == service.id}
 
 
-def _in_terraform(service: Service) -> bool:
-    return bool(service.iac.terraform or service.iac.when or service.iac.modules)
-
-
 def accepted(kb: KnowledgeBase, service: Service) -> set[str]:
     """The services whose resources deploy `service` (see the module docstring)."""
     ids = {service.id}
-    if service.feature_of:
-        ids.add(service.feature_of)
     if not service.iac.terraform:
         ids |= _flavours(kb, service)
+    if service.feature_of:
+        ids.add(service.feature_of)
     return ids
 
 
-def module_services(kb: KnowledgeBase, inventory: Inventory, ident: str) -> dict[str, bool]:
-    """Service id → whether it owns a main resource, for what module `ident` declares."""
+def module_services(kb: KnowledgeBase, inventory: Inventory, ident: str | None) -> dict[str, bool]:
+    """Service id → whether it owns a main resource, for what module `ident` declares (the
+    whole stack when `ident` is None)."""
     prefix = f"module.{ident}"
     found: dict[str, bool] = {}
     for item in inventory.items:
         if item.kind not in ("resource", "module"):
             continue
-        if item.module != prefix and not item.module.startswith(prefix + "."):
+        if ident is not None and item.module != prefix and not item.module.startswith(prefix + "."):
             continue
         owner = owner_of(kb, item)
         if owner is not None:
@@ -83,14 +85,22 @@ def module_services(kb: KnowledgeBase, inventory: Inventory, ident: str) -> dict
     return found
 
 
-def mismatch(kb: KnowledgeBase, comp: ResolvedComponent, found: dict[str, bool]) -> str | None:
-    """Why the module does not deploy the component's service, or None when it does."""
+def mismatch(
+    kb: KnowledgeBase, comp: ResolvedComponent, found: dict[str, bool], stack: dict[str, bool]
+) -> str | None:
+    """Why the module does not deploy the component's service, or None when it does.
+
+    `found`: what the component's module deploys; `stack`: what the whole stack deploys."""
     service = kb.services[comp.service]
     ids = accepted(kb, service)
-    if any(_in_terraform(kb.services[i]) for i in ids):
+    if service.iac.terraform or service.iac.modules:
         if ids & found.keys():
             return None
         return f"deploys {sorted(found)}, none of {sorted(ids)}"
+    if service.iac.when:
+        if ids & stack.keys():
+            return None
+        return f"no resource of the stack is set up as {service.id}"
     stand_ins = sorted(
         sid
         for sid, main in found.items()
@@ -103,7 +113,7 @@ def mismatch(kb: KnowledgeBase, comp: ResolvedComponent, found: dict[str, bool])
 def mismatches(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     root = tmp_path_factory.mktemp("roundtrip")
     detail = rule_types(kb)
-    found: dict[str, list[str]] = {}
+    result: dict[str, list[str]] = {}
     for blueprint in BLUEPRINTS:
         for provider in PROVIDERS:
             arch = resolve_architecture(kb, kb.blueprints[blueprint], provider)
@@ -117,12 +127,14 @@ def mismatches(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> d
             unparsed = [i for i in inventory.items if i.kind == "unparsed"]
             assert not unparsed, f"{blueprint}/{provider}: the reader cannot read {unparsed}"
             lines = []
+            stack = module_services(kb, inventory, None)
             for comp in arch.components:
-                why = mismatch(kb, comp, module_services(kb, inventory, hcl_ident(comp.role)))
+                module = module_services(kb, inventory, hcl_ident(comp.role))
+                why = mismatch(kb, comp, module, stack)
                 if why is not None:
                     lines.append(f"{blueprint} {provider} {comp.role} {comp.service}: {why}")
-            found[f"{blueprint}/{provider}"] = lines
-    return found
+            result[f"{blueprint}/{provider}"] = lines
+    return result
 
 
 def _key(line: str) -> str:
