@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .schema import AttributeRule, Region, Service
+    from .records import AttributeRule, Region, Service
     from .search import NameIndex
 
 RegionKey = tuple[str, "str | None", bool, "str | None"]

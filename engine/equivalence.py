@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .facets import DECISIVE_FACETS
-from .schema import Fit, Service
+from .records import Fit, Service
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase

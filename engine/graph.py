@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .schema import Quality
+from .records import Quality
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase

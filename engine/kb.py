@@ -1,4 +1,7 @@
-"""The `KnowledgeBase`: typed records plus the indexes queries need, and a lazily built graph."""
+"""The `KnowledgeBase`: typed records plus the indexes queries need, and a lazily built graph.
+
+Records are the plain types of `records.py` whichever way the KB was loaded (YAML or the
+compiled cache), so nothing here imports pydantic."""
 
 from __future__ import annotations
 
@@ -7,11 +10,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .caches import KbCaches
 from .kinds import KINDS
-from .schema import (
+from .records import (
     Blueprint,
     Capability,
     Category,
@@ -23,6 +26,7 @@ from .schema import (
     Service,
     Tool,
     Trait,
+    plain,
 )
 
 if TYPE_CHECKING:
@@ -31,9 +35,9 @@ if TYPE_CHECKING:
     from .load import LoadedRecord
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Where a record was defined (for messages and `show`)."""
+class Origin(NamedTuple):
+    """Where a record was defined (for messages and `show`). A named tuple: the compiled store
+    holds one per record, and it unpickles several times faster than a frozen dataclass."""
 
     file: str
     line: int | None
@@ -66,9 +70,10 @@ class KnowledgeBase:
 
     @classmethod
     def from_records(cls, records: Sequence[LoadedRecord]) -> KnowledgeBase:
+        """A KB of validated records (pydantic models), kept as plain records (`records.py`)."""
         kb = cls()
         for item in sorted(records, key=lambda r: (r.kind, r.record.id)):
-            kb.table(item.kind)[item.record.id] = item.record
+            kb.table(item.kind)[item.record.id] = plain(item.record, item.kind)
             kb.origins[item.key] = Origin(item.file, item.line)
         return kb
 

@@ -7,31 +7,44 @@ names start with `.` or `_` are ignored.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
 from .errors import KbLoadError, KbProblem
-from .schema import KIND_MODELS
+from .kinds import KINDS
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from .yamlsafe import LocatedDocument
 
-KIND_OF_FOLDER: dict[str, str] = {folder: folder.rstrip("s") for folder in KIND_MODELS}
-KIND_OF_FOLDER["capabilities"] = "capability"
-KIND_OF_FOLDER["categories"] = "category"
-KIND_OF_FOLDER["needs"] = "need"
+KIND_OF_FOLDER: dict[str, str] = {
+    "categories"
+    if kind == "category"
+    else "capabilities"
+    if kind == "capability"
+    else f"{kind}s": kind
+    for kind in KINDS
+}
+"""KB folder → record kind (the folders of `schema.KIND_MODELS`)."""
 MAX_FILES_PER_ROOT = 20_000
 
 
 def builtin_kb_root() -> Path:
-    """The folder of the KB that ships inside the package."""
-    return Path(str(resources.files("archkb.kb")))
+    """The folder of the KB that ships inside the package.
+
+    Found through the import system's spec rather than `importlib.resources.files`, which costs
+    a headline command more to import (tempfile, shutil, zipfile) than the rest of this module.
+    """
+    spec = importlib.util.find_spec("archkb.kb")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if not locations:
+        raise KbLoadError([KbProblem("archkb.kb", None, None, None, "built-in KB not found")])
+    return Path(locations[0])
 
 
 @dataclass(frozen=True)
@@ -134,7 +147,9 @@ def _read_file(
     root: Path, path: Path, index: int, problems: list[KbProblem]
 ) -> Iterator[LoadedRecord]:
     # Imported here, not at module level: reading the compiled cache needs this module (for
-    # `kb_files`) but not the YAML parser, and `archkb recommend` should not pay for importing it.
+    # `kb_files`) but neither the YAML parser nor pydantic, and `archkb recommend` should not pay
+    # for importing them.
+    from .schema import KIND_MODELS
     from .yamlsafe import MAX_FILE_BYTES, YamlProblem, read_located
 
     shown = _display(path)
@@ -241,6 +256,8 @@ def _validate(
     problems: list[KbProblem],
     children: dict[tuple[str | int, ...], list[tuple[str, int]]] | None = None,
 ) -> Iterator[LoadedRecord]:
+    from pydantic import ValidationError
+
     label = str(data.get("id") or data.get("code") or "?")[:80]
     try:
         record = model.model_validate(data)

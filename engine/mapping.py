@@ -4,22 +4,18 @@ same capability. (Bills and Terraform inventories are mapped in `migration.py`.)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict
-
 from .equivalence import Match, lifecycle_remark, matches_for
-from .schema import Service
+from .records import Service
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Equivalent(_Out):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Equivalent:
     id: str
     name: str
     fit: str
@@ -35,24 +31,27 @@ class Equivalent(_Out):
     feature_of: str | None = None
 
 
-class Alternative(_Out):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Alternative:
     closest: str | None
     closest_name: str | None
     note: str
 
 
-class ServiceRef(_Out):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceRef:
     id: str
     name: str
     provider: str
     capability: str
-    capabilities: list[str] = []
+    capabilities: list[str] = field(default_factory=list)
     lifecycle: str = "ga"
-    facets: list[str] = []
+    facets: list[str] = field(default_factory=list)
     feature_of: str | None = None
 
 
-class ServiceMapping(_Out):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceMapping:
     query: str
     source: ServiceRef
     capability_name: str
@@ -61,9 +60,9 @@ class ServiceMapping(_Out):
     once (at its first capability)."""
     alternatives: dict[str, Alternative]
     """Per provider with no equivalent for the source's primary capability: the closest option."""
-    by_capability: dict[str, dict[str, list[Equivalent]]] = {}
+    by_capability: dict[str, dict[str, list[Equivalent]]] = field(default_factory=dict)
     """Capability → provider → equivalents, best first."""
-    gaps: dict[str, dict[str, Alternative]] = {}
+    gaps: dict[str, dict[str, Alternative]] = field(default_factory=dict)
     """Capability → provider → what to use where the provider has no equivalent."""
     lifecycle_note: str | None = None
     """Set when the source itself is not generally available."""

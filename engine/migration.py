@@ -28,7 +28,7 @@ from .terraform.owners import (
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
-    from .schema import Service
+    from .records import Service
     from .terraform.inventory import Inventory, InventoryItem
 
 Status = Literal["exact", "partial", "no-equivalent", "unknown", "folded", "glue", "unparsed"]

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .schema import Need, NeedKind, Quality, Trait
+from .records import Need, NeedKind, Quality, Trait
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .schema import Blueprint, Need, NeedKind, Quality, Trait
+from .records import Blueprint, Need, NeedKind, Quality, Trait
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase

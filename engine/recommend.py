@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .needs import NeedsError, parse_needs
 from .reasons import plain_reasons
+from .records import Blueprint, NeedKind, Quality
 from .resolve import ResolutionPlan, build_architecture, plan_architecture
 from .results import (
     Exclusion,
@@ -22,7 +23,6 @@ from .results import (
     WhyNot,
 )
 from .results import ScoreTerm as ScoreTermResult
-from .schema import Blueprint, NeedKind, Quality
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase

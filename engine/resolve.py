@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .equivalence import current_first, job_of
+from .records import Blueprint, Fit, Region, Service
 from .results import (
     Exclusion,
     RegionChoice,
@@ -14,7 +15,6 @@ from .results import (
     ResolvedComponent,
     ResolvedFlow,
 )
-from .schema import Blueprint, Fit, Region, Service
 from .topology import (
     TELEMETRY_CATEGORIES,
     is_data_store,

@@ -1,15 +1,19 @@
-"""Engine results: what renderers (CLI, TUI, exporters) consume. Pure data, JSON-serialisable."""
+"""Engine results: what renderers (CLI, TUI, exporters) consume. Pure data, JSON-serialisable
+(`records.jsonable`).
+
+Frozen dataclasses, not pydantic models: the engine builds them from records it already trusts,
+and a headline command should not import pydantic to print them. Fields keep the names, types,
+order and defaults the models had, so `--json` output is unchanged
+(`tests/engine/test_lean_path.py` compares with pydantic's serialisation of the same results).
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass, field
 
 
-class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class RegionChoice(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegionChoice:
     code: str
     name: str
     city: str
@@ -18,7 +22,8 @@ class RegionChoice(_Result):
     """`primary` or `secondary`."""
 
 
-class ResolvedComponent(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolvedComponent:
     role: str
     capability: str
     capability_name: str
@@ -29,8 +34,8 @@ class ResolvedComponent(_Result):
     fit: str
     caveat: str | None = None
     diagrams: str | None = None
-    terraform: list[str] = []
-    cloudformation: list[str] = []
+    terraform: list[str] = field(default_factory=list)
+    cloudformation: list[str] = field(default_factory=list)
     control: bool = False
     """True when added by a compliance/security need rather than by the blueprint."""
     category: str = ""
@@ -46,7 +51,7 @@ class ResolvedComponent(_Result):
     """Deployed across availability zones (highly available designs)."""
     telemetry: bool = False
     """A telemetry sink (metrics, logs, traces) the workload reports to."""
-    traits: list[str] = []
+    traits: list[str] = field(default_factory=list)
     """The capability's traits in the KB (compute, serverless, container, vm, data …)."""
     network: bool = False
     """The private network (VPC, VNet) the other components run in."""
@@ -78,13 +83,15 @@ class ResolvedComponent(_Result):
         return self.caveat if self.fit == "partial" and self.caveat else None
 
 
-class ResolvedFlow(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolvedFlow:
     source: str
     target: str
     label: str
 
 
-class ResolvedArchitecture(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolvedArchitecture:
     """Blueprint + provider + regions + one concrete service per component + flows.
 
     Every exporter consumes this and nothing else from the engine.
@@ -96,13 +103,13 @@ class ResolvedArchitecture(_Result):
     provider_name: str
     jurisdiction: str | None
     regions: list[RegionChoice]
-    allowed_regions: list[str] = []
+    allowed_regions: list[str] = field(default_factory=list)
     """Codes of every region of this provider inside the jurisdiction (for IaC validation)."""
     components: list[ResolvedComponent]
     flows: list[ResolvedFlow]
     patterns: list[str]
-    needs: list[str] = []
-    notes: list[str] = []
+    needs: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     highly_available: bool = False
     """Availability was asked for (needs) or a second region was chosen."""
 
@@ -111,21 +118,27 @@ class ResolvedArchitecture(_Result):
         return self.regions[0]
 
 
-class Exclusion(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exclusion:
     blueprint: str
     provider: str
     """A provider id, or `all` when the blueprint itself fails the needs."""
     reason: str
 
 
-class ScoreTerm(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreTerm:
     """One term of a blueprint's score: its value and the sentence that explains it."""
 
     value: float
     sentence: str
 
+    def __post_init__(self) -> None:
+        _as_float(self, "value")
 
-class Recommendation(_Result):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recommendation:
     rank: int
     blueprint: str
     name: str
@@ -136,15 +149,19 @@ class Recommendation(_Result):
     tradeoffs: list[str]
     patterns: list[str]
     providers: dict[str, ResolvedArchitecture]
-    score_terms: list[ScoreTerm] = []
+    score_terms: list[ScoreTerm] = field(default_factory=list)
     """Every score term, strongest first (what `--explain` shows)."""
-    dropped: dict[str, str] = {}
+    dropped: dict[str, str] = field(default_factory=dict)
     """Provider asked for → why this blueprint cannot run there."""
-    what_would_change: list[str] = []
+    what_would_change: list[str] = field(default_factory=list)
     """Which added need would put another option first (or this one, below #1)."""
 
+    def __post_init__(self) -> None:
+        _as_float(self, "score")
 
-class RecommendationSet(_Result):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecommendationSet:
     needs: list[str]
     constraints: dict[str, object]
     recommendations: list[Recommendation]
@@ -155,11 +172,12 @@ class RecommendationSet(_Result):
     """How many blueprints qualify (the recommendations may be fewer: `top`)."""
     notice: str | None = None
     """Something the reader must know about the whole answer (e.g. why it is unranked)."""
-    suggestions: list[str] = []
+    suggestions: list[str] = field(default_factory=list)
     """Workload need ids that would narrow an unranked answer."""
 
 
-class WhyNot(_Result):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WhyNot:
     """Why a blueprint is or is not recommended: its rank when it qualifies, else the reasons."""
 
     blueprint: str
@@ -170,3 +188,11 @@ class WhyNot(_Result):
     ranked: bool
     qualifies_on: list[str]
     reasons: list[Exclusion]
+
+
+def _as_float(result: object, name: str) -> None:
+    """Store an int given for a float field as a float, as the pydantic models did (`--json`
+    prints 0.0, not 0)."""
+    value = getattr(result, name)
+    if type(value) is not float:
+        object.__setattr__(result, name, float(value))

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .facets import unknown_facets
+from .records import Fit as Fit
+from .records import LifecycleStatus
+from .records import NeedKind as NeedKind
+from .records import Quality as Quality
+from .records import Trait as Trait
+
+# The enums live with the plain records (no pydantic); they are re-exported here for authoring.
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 _SLUG_RE = re.compile(SLUG_PATTERN)
@@ -29,47 +35,6 @@ SourceUrl = Annotated[str, Field(pattern=SOURCE_URL_PATTERN, max_length=2000)]
 """An https URL with a host name. A checked string rather than pydantic's `HttpUrl`: the cached
 KB validates every record again on load, and URL objects cost about 1 µs each there (a tenth of
 a service record) while adding nothing the pattern and the truth tests do not check."""
-
-
-class Quality(StrEnum):
-    """Quality attributes that patterns affect and blueprints are profiled on."""
-
-    availability = "availability"
-    scalability = "scalability"
-    cost = "cost"
-    latency = "latency"
-    security = "security"
-    operability = "operability"
-    portability = "portability"
-
-
-class Fit(StrEnum):
-    """How closely a service matches its capability's neutral definition."""
-
-    exact = "exact"
-    partial = "partial"
-
-
-class Trait(StrEnum):
-    """Traits of a capability that needs can demand (e.g. all compute must be serverless)."""
-
-    compute = "compute"
-    serverless = "serverless"
-    container = "container"
-    kubernetes = "kubernetes"
-    vm = "vm"
-    managed = "managed"
-    data = "data"
-    network = "network"
-
-
-class NeedKind(StrEnum):
-    capability = "capability"
-    residency = "residency"
-    quality = "quality"
-    compliance = "compliance"
-    security = "security"
-    provider = "provider"
 
 
 class Record(BaseModel):
@@ -205,12 +170,6 @@ class IacTypes(BaseModel):
             raise ValueError(f"iac.main must include the first type, {self.terraform[0]}")
         return self
 
-    def is_main(self, resource_type: str) -> bool:
-        """Does this type deploy the product (not configure one)?"""
-        if self.main:
-            return resource_type in self.main
-        return bool(self.terraform) and self.terraform[0] == resource_type
-
 
 class Implementation(BaseModel):
     """A further capability a service offers besides its primary one.
@@ -223,9 +182,6 @@ class Implementation(BaseModel):
     capability: Slug
     fit: Fit = Fit.partial
     caveat: Text | None = None
-
-
-LifecycleStatus = Literal["ga", "preview", "closed-to-new", "retiring", "retired"]
 
 
 class Lifecycle(BaseModel):

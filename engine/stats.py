@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from .schema import Fit
+from .records import Fit
 
 if TYPE_CHECKING:
     from .equivalence import Job

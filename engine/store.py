@@ -1,16 +1,20 @@
 """The compiled KB: a SQLite file (records, edges, FTS5 index) cached by content hash.
 
-Reading the cache uses the stdlib `sqlite3` only (fast start-up); building it uses sqlite-utils.
-The cache is an optimisation: every failure to read or write it ends in a warning and a load
-from YAML, never in an error.
+Reading the cache uses the stdlib `sqlite3` and `pickle` only (fast start-up, no pydantic);
+building it uses sqlite-utils. The cache is an optimisation: every failure to read or write it
+ends in a warning and a load from YAML, never in an error.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import functools
 import hashlib
+import io
 import json
 import os
+import pickle
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -19,24 +23,12 @@ from typing import Any
 
 from .kb import KnowledgeBase, Origin
 from .kinds import KINDS
-from .load import LoadedRecord, builtin_kb_root, kb_file_entries, load_records
-from .schema import KIND_MODELS
+from .load import LoadedRecord, builtin_kb_root, kb_file_entries
+from .records import ROW_LAYOUT, jsonable
 
-STORE_FORMAT = 4
-"""Bump when the table layout changes; part of the cache key. 2: the `names` table."""
-
-_MODEL_OF_KIND = {
-    "provider": KIND_MODELS["providers"],
-    "jurisdiction": KIND_MODELS["jurisdictions"],
-    "region": KIND_MODELS["regions"],
-    "category": KIND_MODELS["categories"],
-    "capability": KIND_MODELS["capabilities"],
-    "service": KIND_MODELS["services"],
-    "pattern": KIND_MODELS["patterns"],
-    "blueprint": KIND_MODELS["blueprints"],
-    "tool": KIND_MODELS["tools"],
-    "need": KIND_MODELS["needs"],
-}
+STORE_FORMAT = 5
+"""Bump when the table layout changes; part of the cache key. 2: the `names` table; 5: the
+`tables` table (each kind's plain records, and the origins, pickled)."""
 
 
 def cache_dir() -> Path:
@@ -54,10 +46,11 @@ def kb_roots(overlays: Sequence[Path] = ()) -> list[Path]:
 
 
 def fingerprint(roots: Sequence[Path]) -> str:
-    """Hash of archkb's version, the store format and every KB file's path and bytes."""
+    """Hash of archkb's version, the store format, the plain records' field layout and every KB
+    file's path and bytes."""
     from .version import VERSION
 
-    digest = hashlib.sha256(f"archkb {VERSION} store {STORE_FORMAT}\n".encode())
+    digest = hashlib.sha256(f"archkb {VERSION} store {STORE_FORMAT}\n{ROW_LAYOUT}\n".encode())
     for index, root in enumerate(roots):
         digest.update(f"root {index}\n".encode())
         if not root.is_dir():
@@ -94,6 +87,8 @@ def load_knowledge_base(
             return kb, warnings
         except (sqlite3.Error, ValueError, KeyError, OSError) as exc:
             warnings.append(f"cache {path} is unreadable ({exc}); rebuilding it")
+    from .load import load_records
+
     kb = KnowledgeBase.from_records(load_records(roots))
     kb.fingerprint = key
     if use_cache:
@@ -154,10 +149,11 @@ def build_database(kb: KnowledgeBase, target: Path | sqlite3.Connection) -> None
                     "category": getattr(record, "category", None),
                     "file": origin.file,
                     "line": origin.line,
-                    "data": record.model_dump_json(by_alias=True, exclude_defaults=True),
+                    "data": data_json(kind, record),
                 }
             )
         db.table("records").insert_all(rows, pk="key")
+        db.table("tables").insert_all(_pickled_tables(kb), pk="name")
         db.table("records").enable_fts(
             ["name", "aliases", "summary", "id"], fts_version="FTS5", tokenize="porter"
         )
@@ -196,13 +192,160 @@ def _name_rows(kb: KnowledgeBase) -> Iterator[tuple[str, str, str, str]]:
             yield word, "name", kind, key
 
 
+def data_json(kind: str, record: Any) -> str:
+    """The record as KB-file JSON without its default values (the `data` column that
+    `archkb export sqlite` users query), as pydantic's `model_dump_json(by_alias=True,
+    exclude_defaults=True)` wrote it."""
+    from .load import KIND_OF_FOLDER
+    from .schema import KIND_MODELS
+
+    folder = next(f for f, k in KIND_OF_FOLDER.items() if k == kind)
+    return json.dumps(
+        _without_defaults(record, KIND_MODELS[folder]), ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def _without_defaults(record: Any, model: Any) -> dict[str, Any]:
+    from . import schema
+
+    out: dict[str, Any] = {}
+    for name, alias, has_default, default in _defaults(model):
+        value = getattr(record, name)
+        if has_default and _is_default(value, default):
+            continue
+        out[alias] = _nested_without_defaults(value, schema)
+    return out
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    kind = type(value)
+    if value is None or kind is str or kind is bool or kind is int or kind is float:
+        return bool(value == default and type(default) is kind)
+    if kind is list and not value:
+        return bool(default == [])
+    return bool(jsonable(value) == default)
+
+
+@functools.cache
+def _defaults(model: Any) -> tuple[tuple[str, str, bool, Any], ...]:
+    """(field, JSON name, has a default, the default as JSON) per field of a pydantic model."""
+    return tuple(
+        (
+            name,
+            info.alias or name,
+            not info.is_required(),
+            None if info.is_required() else jsonable(info.get_default(call_default_factory=True)),
+        )
+        for name, info in model.model_fields.items()
+    )
+
+
+def _nested_without_defaults(value: Any, schema: Any) -> Any:
+    nested = getattr(schema, type(value).__name__, None) if hasattr(value, "_fields") else None
+    if nested is not None:
+        return _without_defaults(value, nested)
+    if isinstance(value, list):
+        return [_nested_without_defaults(v, schema) for v in value]
+    if isinstance(value, dict):
+        return {jsonable(k): _nested_without_defaults(v, schema) for k, v in value.items()}
+    return jsonable(value)
+
+
+def _pickled_tables(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
+    """The KB's tables and origins as one pickle (the one row of the `tables` table).
+
+    Equal strings, dates, lists of them and hashable nested records are shared first, so the
+    pickle holds each once and unpickling builds each once: KB text repeats a lot (capability
+    and provider ids, Terraform types, source URLs, file names, empty lists, the default
+    lifecycle), and a KB read from the store then costs time and memory per distinct value, not
+    per occurrence. Records are read-only, so a list two records share is never changed.
+    """
+    shared: dict[Any, Any] = {}
+    tables: dict[str, Any] = {
+        kind: {
+            _shared(record_id, shared): _shared(kb.table(kind)[record_id], shared)
+            for record_id in sorted(kb.table(kind))
+        }
+        for kind in KINDS
+    }
+    tables["origins"] = {
+        key: _shared(Origin(*kb.origins[key]), shared) for key in sorted(kb.origins)
+    }
+    yield {"name": "kb", "data": pickle.dumps(tables, protocol=5)}
+
+
+def _shared(value: Any, shared: dict[Any, Any]) -> Any:
+    """`value` with every equal str, date, list of hashables and hashable record replaced by one
+    shared instance."""
+    kind = type(value)
+    if kind is str or kind is dt.date:
+        return shared.setdefault((kind, value), value)
+    if kind is list:
+        items = [_shared(v, shared) for v in value]
+        try:
+            return shared.setdefault((list, tuple(items)), items)
+        except TypeError:  # holds a list or dict
+            return items
+    if kind is dict:
+        return {_shared(k, shared): _shared(v, shared) for k, v in value.items()}
+    if hasattr(kind, "_fields"):  # a plain record or Origin (named tuples)
+        rebuilt = kind(*[_shared(v, shared) for v in value])
+        try:
+            return shared.setdefault((kind, rebuilt), rebuilt)
+        except TypeError:  # holds a list or dict: not hashable, not shared
+            return rebuilt
+    return value
+
+
+class _BlobReader(io.RawIOBase):
+    """A SQLite blob as a raw binary stream (what `io.BufferedReader` wraps for the unpickler)."""
+
+    def __init__(self, blob: sqlite3.Blob) -> None:
+        self._blob = blob
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._blob.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _StoreUnpickler(pickle.Unpickler):
+    """Unpickles only what `_pickled_tables` writes: the plain record types, their enums,
+    dates and `Origin`. Any other class in a (damaged or planted) store is an error, so reading
+    the cache can never run code it names."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        allowed = _ALLOWED.get(module)
+        if allowed is None or name not in allowed:
+            raise ValueError(f"store names a type it may not hold: {module}.{name}")
+        return super().find_class(module, name)
+
+
+def _allowed_types() -> dict[str, set[str]]:
+    from . import records
+
+    own = {
+        name
+        for name, value in vars(records).items()
+        if isinstance(value, type) and value.__module__ == records.__name__
+    }
+    return {records.__name__: own, Origin.__module__: {"Origin"}, "datetime": {"date"}}
+
+
+_ALLOWED = _allowed_types()
+
+
 def read_store(path: Path, expected_fingerprint: str | None = None) -> KnowledgeBase:
     """Read a compiled KB. Raises sqlite3.Error/ValueError when it is corrupt or stale.
 
-    Records are validated again (pydantic-core, from the stored JSON): measured against building
-    them with `model_construct`, validating costs about the same, and it keeps a damaged or
-    tampered cache an error (ValidationError is a ValueError) that the caller answers by
-    rebuilding, never a KB of wrongly typed records.
+    Records come back as the plain records they were written as (one pickle), not
+    validated again: the store is only ever written from records that passed validation, and
+    its key covers the KB files, the archkb version and the records' field layout. Unpickling
+    admits only the record types (`_StoreUnpickler`); a damaged pickle raises, and the caller
+    answers every error here by rebuilding.
     """
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -212,24 +355,21 @@ def read_store(path: Path, expected_fingerprint: str | None = None) -> Knowledge
         if expected_fingerprint and meta.get("fingerprint") != expected_fingerprint:
             raise ValueError("store fingerprint does not match the KB files")
         kb = KnowledgeBase()
-        origins = kb.origins
-        current = None
-        table: dict[str, Any] = {}
-        validate: Any = None
-        # Rows were written kind by kind, ids sorted (`KnowledgeBase.records`), so rowid order
-        # fills each table in id order without asking SQLite to sort.
-        for kind, data, file, line in conn.execute(
-            "select kind, data, file, line from records order by rowid"
-        ):
-            if kind != current:
-                if kind not in _MODEL_OF_KIND:
-                    raise ValueError(f"store holds records of an unknown kind {kind!r}")
-                validate = _MODEL_OF_KIND[kind].model_validate_json
-                table = kb.table(kind)
-                current = kind
-            record = validate(data)
-            table[record.id] = record
-            origins[f"{kind}/{record.id}"] = Origin(file, line)
+        found = conn.execute("select rowid from tables where name = 'kb'").fetchone()
+        if found is None:
+            raise ValueError("store has no tables")
+        # Streamed from SQLite (incremental blob I/O) rather than fetched as one bytes object:
+        # at 100× the pickle is tens of MB, and holding it whole next to the records it builds
+        # raised the peak memory of a load by that much again.
+        with conn.blobopen("tables", "data", found[0], readonly=True) as blob:
+            tables = _StoreUnpickler(io.BufferedReader(_BlobReader(blob), 1 << 16)).load()
+        if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+            raise ValueError("store tables are not mappings")
+        kb.origins = tables.pop("origins")
+        for kind, table in tables.items():
+            kb.table(kind).update(table)  # KeyError on an unknown kind
+    except (pickle.UnpicklingError, EOFError, TypeError, AttributeError) as exc:
+        raise ValueError(f"store holds a damaged table ({exc})") from exc
     finally:
         conn.close()
     if not isinstance(meta.get("fingerprint"), str):

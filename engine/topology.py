@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .schema import Capability, Quality, Service, Trait
+from .records import Capability, Quality, Service, Trait
 
 REPLICATION_BY_CATEGORY = {
     "database": "database replica",

@@ -111,3 +111,70 @@ def test_exporters_name_no_capability() -> None:
         for line, value in _capability_literals(path.read_text(encoding="utf-8"), ids)
     ]
     assert not found, "exporters name capabilities:\n" + "\n".join(found)
+
+
+# --- the lean read path (issue 20) -----------------------------------------------------------
+
+_RUNNER = """
+import json, os, runpy, sys
+sys.argv = ["archkb", *json.loads(os.environ["LEAN_ARGS"])]
+try:
+    runpy.run_module("archkb", run_name="__main__", alter_sys=True)
+except SystemExit as exc:
+    code = exc.code or 0
+else:
+    code = 0
+with open(os.environ["LEAN_OUT"], "w") as out:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, out)
+"""
+
+NEVER_ON_THE_READ_PATH = ("pydantic", "networkx", "yaml", "sqlite_utils", "textual", "diagrams")
+"""What a headline command on a warm cache must not import (checked per top-level package)."""
+
+HEADLINE = [
+    (["recommend", "--needs", "serverless,eu"], ()),
+    (["recommend", "--needs", "serverless,eu", "--json"], ("rich",)),
+    (["map", "AWS Lambda"], ()),
+    (["map", "AWS Lambda", "--json"], ("rich",)),
+    (["show", "service/aws-lambda"], ()),
+    (["show", "aws-lambda", "--json"], ("rich",)),
+    (["search", "queue"], ()),
+    (["search", "queue", "--json"], ("rich",)),
+]
+"""Headline commands, and what each answer does not need besides NEVER_ON_THE_READ_PATH (JSON is
+written without rich; text output on a terminal needs it for colour and layout)."""
+
+
+def _modules_after(args: list[str], cache: Path) -> set[str]:
+    """Top-level packages a fresh `archkb ARGS` process has imported when it ends."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    out = cache / "modules.json"
+    env = {**os.environ, "ARCHKB_CACHE_DIR": str(cache), "LEAN_ARGS": json.dumps(args)}
+    env["LEAN_OUT"] = str(out)
+    env.pop("ARCHKB_PATH", None)
+    subprocess.run([sys.executable, "-c", _RUNNER], env=env, check=True, capture_output=True)
+    result = json.loads(out.read_text())
+    assert result["code"] == 0, (args, result["code"])
+    return {name.split(".")[0] for name in result["modules"]}
+
+
+def test_headline_commands_on_a_warm_cache_import_only_what_they_need(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    # Cold: builds the store (pydantic, yaml, sqlite_utils and networkx are all used) — which
+    # also shows the check sees them when they are imported, so the assertions below can fail.
+    cold = _modules_after(["recommend", "--needs", "serverless,eu"], cache)
+    assert {"pydantic", "yaml", "sqlite_utils", "networkx"} <= cold
+    for args, not_needed in HEADLINE:
+        imported = _modules_after(args, cache)
+        unwanted = sorted(imported & {*NEVER_ON_THE_READ_PATH, *not_needed})
+        assert not unwanted, f"archkb {' '.join(args)} imports {unwanted}"
+
+
+def test_no_cache_still_validates_with_pydantic(tmp_path: Path) -> None:
+    """`--no-cache` reads YAML, so pydantic checks it: the full path stays the full path."""
+    imported = _modules_after(["--no-cache", "show", "aws-lambda", "--json"], tmp_path)
+    assert {"pydantic", "yaml"} <= imported

@@ -101,8 +101,9 @@ def providers_option(func: F) -> F:
 
 def print_json(data: Any) -> None:
     """JSON to stdout: sorted keys where the data is a dict of records, UTF-8, trailing newline."""
-    if hasattr(data, "model_dump"):
-        data = data.model_dump(mode="json")
+    from archkb.engine.records import jsonable
+
+    data = jsonable(data)
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 

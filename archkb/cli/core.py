@@ -200,7 +200,9 @@ def show_command(ctx: click.Context, query: str, as_json: bool) -> None:
     kind = key.split("/", 1)[0]
     record = kb.get(key)
     if as_json:
-        data = record.model_dump(mode="json", by_alias=True)
+        from archkb.engine.records import jsonable
+
+        data = jsonable(record)
         data.update({"key": key, "kind": kind, "id": record.id})
         origin = kb.origins.get(key)
         data["defined_in"] = {"file": origin.file, "line": origin.line} if origin else None

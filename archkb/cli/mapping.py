@@ -20,7 +20,7 @@ from .common import (
 if TYPE_CHECKING:
     from archkb.engine.kb import KnowledgeBase
     from archkb.engine.mapping import Alternative, Equivalent, ServiceMapping
-    from archkb.engine.schema import Service
+    from archkb.engine.records import Service
 
 
 @click.command("map")
@@ -138,19 +138,21 @@ def _resolve_source(
 
 def mapping_json(mapping: ServiceMapping) -> dict[str, Any]:
     """The documented JSON shape of `map QUERY --json`."""
+    from archkb.engine.records import jsonable
+
     return {
         "query": mapping.query,
-        "source": mapping.source.model_dump(),
+        "source": jsonable(mapping.source),
         "equivalents": {
-            p: [e.model_dump() for e in items] for p, items in mapping.equivalents.items()
+            p: [jsonable(e) for e in items] for p, items in mapping.equivalents.items()
         },
-        "alternatives": {p: a.model_dump() for p, a in mapping.alternatives.items()},
+        "alternatives": {p: jsonable(a) for p, a in mapping.alternatives.items()},
         "by_capability": {
-            capability: {p: [e.model_dump() for e in items] for p, items in answers.items()}
+            capability: {p: [jsonable(e) for e in items] for p, items in answers.items()}
             for capability, answers in mapping.by_capability.items()
         },
         "gaps": {
-            capability: {p: a.model_dump() for p, a in gaps.items()}
+            capability: {p: jsonable(a) for p, a in gaps.items()}
             for capability, gaps in mapping.gaps.items()
         },
         "lifecycle_note": mapping.lifecycle_note,
@@ -225,7 +227,7 @@ def _map_blueprint(
     targets = provider_list(kb, to, "--to")
     results = {p: resolve_architecture(kb, record, p, parsed) for p in targets}
     if as_json:
-        print_json({p: r.model_dump(mode="json") for p, r in results.items()})
+        print_json(results)
         return
     out = console()
     for provider, result in results.items():

@@ -96,6 +96,8 @@ def recommend_command(
 
 def recommendation_json(result: RecommendationSet) -> dict[str, Any]:
     """The documented, stable JSON shape of `recommend --json`."""
+    from archkb.engine.records import jsonable
+
     return {
         "needs": result.needs,
         "constraints": result.constraints,
@@ -110,7 +112,7 @@ def recommendation_json(result: RecommendationSet) -> dict[str, Any]:
                 "name": r.name,
                 "score": r.score,
                 "reasons": r.reasons,
-                "score_terms": [t.model_dump() for t in r.score_terms],
+                "score_terms": [jsonable(t) for t in r.score_terms],
                 "what_would_change": r.what_would_change,
                 "tradeoffs": r.tradeoffs,
                 "patterns": r.patterns,
@@ -134,7 +136,7 @@ def recommendation_json(result: RecommendationSet) -> dict[str, Any]:
             }
             for r in result.recommendations
         ],
-        "excluded": [e.model_dump() for e in result.excluded],
+        "excluded": [jsonable(e) for e in result.excluded],
     }
 
 
@@ -167,6 +169,6 @@ def why_not_command(
     except NeedsError as exc:
         raise CliProblem(f"--needs: {exc}") from None
     if as_json:
-        print_json(answer.model_dump(mode="json"))
+        print_json(answer)
         return
     render_why_not(answer)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..results import RegionChoice, ResolvedArchitecture, ResolvedComponent, ResolvedFlow
@@ -77,7 +78,7 @@ def existing_architecture(
     if not components:
         raise ValueError("nothing to draw: no resource of the code maps to a KB service")
     facts = placement_facts([(c.role, kb.capabilities[c.capability], c.tier) for c in components])
-    components = [c.model_copy(update=facts[c.role]) for c in components]
+    components = [replace(c, **facts[c.role]) for c in components]
     name = _slug(inventory.root)
     source_name = kb.providers[table.source_provider].name
     notes = _notes(table)

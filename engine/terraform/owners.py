@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..schema import AttributeRule, Fit, Service
+from ..records import AttributeRule, Fit, Service
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase

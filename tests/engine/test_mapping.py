@@ -9,7 +9,7 @@ import pytest
 import yaml
 from archkb.engine.kb import KnowledgeBase
 from archkb.engine.mapping import map_service
-from archkb.engine.schema import Service
+from archkb.engine.records import Service
 from archkb.engine.search import resolve_name
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -20,6 +20,7 @@ import yaml
 from archkb.engine.kb import KnowledgeBase
 from archkb.engine.needs import NeedsError, ParsedNeeds, parse_needs
 from archkb.engine.recommend import recommend, why_not
+from archkb.engine.records import jsonable
 from archkb.engine.results import RecommendationSet
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
@@ -118,4 +119,4 @@ def test_case(kb: KnowledgeBase, name: str) -> None:
         for provider, text in per_provider.items():
             assert text in reasons.get(provider, ""), reasons
     _, again = run(kb, spec)
-    assert again.model_dump_json() == result.model_dump_json()
+    assert jsonable(again) == jsonable(result)

@@ -13,6 +13,7 @@ from archkb.engine.kb import KnowledgeBase
 from archkb.engine.load import builtin_kb_root, load_records
 from archkb.engine.needs import NeedsError, parse_needs
 from archkb.engine.recommend import recommend, why_not
+from archkb.engine.records import jsonable
 from archkb.engine.schema import NeedKind
 from archkb.exports.iac.render import ExportMeta, render_tool
 
@@ -119,7 +120,7 @@ def test_scope_substitutes_or_excludes_with_a_reason(kb: KnowledgeBase) -> None:
 def _scope_overlay(kb: KnowledgeBase, root: Path, need_id: str, provider: str, drop: str) -> Path:
     """An overlay KB whose `need_id` record is the built-in one without `drop` on `provider`'s
     list: what the KB would say after a re-check finds the service out of scope."""
-    record = kb.needs[need_id].model_dump(mode="json", exclude_defaults=True)
+    record = jsonable(kb.needs[need_id])
     record.pop("kind", None)
     services = record["effects"]["in_scope"][provider]["services"]
     assert drop in services, f"{drop} is not on the {need_id} list of {provider}"

@@ -77,3 +77,70 @@ def test_builtin_kb_ships_inside_the_package() -> None:
     root = builtin_kb_root()
     assert (root / "patterns" / "cqrs.yaml").is_file()
     assert root.parent.name == "archkb" or (root / "__init__.py").is_file()
+
+
+def test_cache_key_covers_kb_files_overlays_version_and_record_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from archkb.engine import store
+
+    root = tmp_path / "kb"
+    shutil.copytree(builtin_kb_root(), root)
+    overlay = tmp_path / "overlay"
+    (overlay / "tools").mkdir(parents=True)
+    keys = [store.fingerprint([root])]
+    lam = root / "services" / "aws" / "lambda.yaml"
+    if not lam.is_file():
+        lam = next((root / "services").rglob("*.yaml"))
+    lam.write_text(lam.read_text() + "\n")  # one byte more in one KB file
+    keys.append(store.fingerprint([root]))
+    keys.append(store.fingerprint([root, overlay]))  # an (empty) overlay root
+    (overlay / "tools" / "x.yaml").write_text("id: x\n")
+    keys.append(store.fingerprint([root, overlay]))  # a file in the overlay
+    monkeypatch.setattr("archkb.engine.version.VERSION", "99.0.0")
+    keys.append(store.fingerprint([root, overlay]))
+    monkeypatch.setattr(store, "ROW_LAYOUT", store.ROW_LAYOUT + ";Service:extra")
+    keys.append(store.fingerprint([root, overlay]))
+    assert len(set(keys)) == len(keys)
+
+
+def _replace_tables_blob(path: Path, data: bytes) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("update tables set data = ? where name = 'kb'", (data,))
+    conn.close()
+
+
+def test_store_that_names_another_type_is_refused_and_rebuilt(cache: Path) -> None:
+    """The store's pickle may hold only record types: one that names any other callable (here
+    `os.system`) is an error before anything runs, and the CLI path rebuilds the cache."""
+    import os
+    import pickle
+
+    class Planted:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, ("true",))
+
+    kb, _ = load_knowledge_base()
+    assert kb.store_path is not None
+    _replace_tables_blob(kb.store_path, pickle.dumps({"service": {"x": Planted()}}))
+    with pytest.raises(ValueError, match=r"may not hold: posix\.system"):
+        read_store(kb.store_path)
+    again, warnings = load_knowledge_base()
+    assert len(warnings) == 1 and "rebuilding" in warnings[0]
+    assert again.services == kb.services
+
+
+def test_store_with_a_damaged_table_is_rebuilt(cache: Path) -> None:
+    kb, _ = load_knowledge_base()
+    assert kb.store_path is not None
+    conn = sqlite3.connect(kb.store_path)
+    blob = conn.execute("select data from tables where name = 'kb'").fetchone()[0]
+    conn.close()
+    _replace_tables_blob(kb.store_path, blob[: len(blob) // 2])
+    with pytest.raises(ValueError, match="damaged"):
+        read_store(kb.store_path)
+    again, warnings = load_knowledge_base()
+    assert len(warnings) == 1 and again.counts() == kb.counts()

@@ -17,7 +17,7 @@ from archkb.engine.migration import (
     sniff_providers,
     table_json,
 )
-from archkb.engine.schema import AttributeRule
+from archkb.engine.records import AttributeRule
 from archkb.engine.terraform import inventory_from_text, read_inventory
 
 TF = Path(__file__).resolve().parent.parent / "data" / "tf"
@@ -30,9 +30,7 @@ def overlay(kb: KnowledgeBase, **changes: dict[str, Any]) -> KnowledgeBase:
     for key, update in changes.items():
         service = services[key.replace("_", "-")]
         top = {k: update.pop(k) for k in ("feature_of",) if k in update}
-        services[service.id] = service.model_copy(
-            update={"iac": service.iac.model_copy(update=update), **top}
-        )
+        services[service.id] = service._replace(iac=service.iac._replace(**update), **top)
     return dataclasses.replace(kb, services=services, caches=KbCaches())
 
 
@@ -42,7 +40,9 @@ def tree_kb(kb: KnowledgeBase) -> KnowledgeBase:
         kb,
         aws_aurora={
             "when": [
-                AttributeRule(type="aws_db_instance", attribute="engine", values=["postgres"])
+                AttributeRule(
+                    type="aws_db_instance", attribute="engine", values=["postgres"], match="equals"
+                )
             ],
             "feature_of": "aws-rds",  # stands in for a flavour such as RDS for PostgreSQL
         },
@@ -144,8 +144,11 @@ def test_main_types_must_be_owned_and_include_the_first() -> None:
         IacTypes(terraform=["aws_a"], main=["aws_a", "aws_x"])
     with pytest.raises(ValidationError, match="must include the first type, aws_a"):
         IacTypes(terraform=["aws_a", "aws_b"], main=["aws_b"])
-    assert IacTypes(terraform=["aws_a", "aws_b"]).is_main("aws_a")
-    assert not IacTypes(terraform=["aws_a", "aws_b"]).is_main("aws_b")
+    from archkb.engine.records import IacTypes as Plain
+
+    plain = Plain(terraform=["aws_a", "aws_b"], cloudformation=[], when=[], modules=[], main=[])
+    assert plain.is_main("aws_a")
+    assert not plain.is_main("aws_b")
 
 
 def test_glue_and_data_sources(rows: dict[str, MigrationRow]) -> None:
@@ -283,14 +286,12 @@ def test_by_service_rollup_counts_folded_rows(
 
 
 def test_while_a_type_has_several_owners_the_product_wins(kb: KnowledgeBase) -> None:
-    from archkb.engine.schema import Fit
+    from archkb.engine.records import Fit
     from archkb.engine.terraform.owners import owner_of
 
     lam = kb.services["aws-lambda"]
-    sibling = lam.model_copy(
-        update={"id": "aws-orchestrated-functions", "fit": Fit.partial, "caveat": "a sibling"}
-    )
-    flavour = lam.model_copy(update={"id": "aws-lambda-flavour"})
+    sibling = lam._replace(id="aws-orchestrated-functions", fit=Fit.partial, caveat="a sibling")
+    flavour = lam._replace(id="aws-lambda-flavour")
     services = {**kb.services, sibling.id: sibling, flavour.id: flavour}
     crowded = dataclasses.replace(kb, services=services, caches=KbCaches())
     item = inventory_from_text('resource "aws_lambda_function" "f" {}\n').items[0]

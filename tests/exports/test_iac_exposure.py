@@ -33,6 +33,7 @@ FRONT_DOORS = {
     "cdn": (),
     "web-application-firewall": (),
     "api-management": ("apim",),
+    "graphql-api": ("apim",),
     "bastion-access": ("azurebastionsubnet",),
 }
 """Capabilities whose module may take HTTPS from anywhere, and the names of the subnet security

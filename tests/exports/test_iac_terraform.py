@@ -6,6 +6,7 @@ over it (terraform and secrets frameworks); the parametrised tests then read its
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -329,7 +330,7 @@ def test_unknown_capability_gets_a_documented_stub(
         fit="exact", terraform=["aws_braket_job"],
     )  # fmt: skip
     files = render_tool(
-        "terraform", arch.model_copy(update={"components": [*arch.components, extra]}), META
+        "terraform", dataclasses.replace(arch, components=[*arch.components, extra]), META
     )
     assert "No template yet" in files["modules/quantum/README.md"]
     assert "aws_braket_job" in files["modules/quantum/main.tf"]

@@ -296,6 +296,30 @@ def test_internal_only_function_without_gateway_is_fine(tmp_path: Path) -> None:
     assert _found(tmp_path, {"main.tf": FUNCTION % "ALLOW_INTERNAL_ONLY"}) == set()
 
 
+def test_internal_only_function_beside_the_gateway_is_fine(tmp_path: Path) -> None:
+    """Only the modules a root wires into the gateway's call are its backends: an event-driven
+    function in the same stack keeps internal-only ingress."""
+    root = (
+        'module "api" {\n  source      = "../../modules/api"\n  backend_url = module.handler.url\n}\n'
+        'module "handler" {\n  source = "../../modules/handler"\n}\n'
+        'module "projector" {\n  source = "../../modules/projector"\n}\n'
+    )
+    files = {
+        "envs/prod/main.tf": root,
+        "modules/api/main.tf": GATEWAY + INVOKER,
+        "modules/handler/main.tf": FUNCTION % "ALLOW_INTERNAL_ONLY",
+        "modules/projector/main.tf": FUNCTION % "ALLOW_INTERNAL_ONLY",
+    }
+    found = {(check, address) for check, address, _ in _found(tmp_path, files)}
+    assert ("internal-only-behind-gateway", "google_cloudfunctions2_function.this") in found
+    behind = [
+        v.file
+        for v in validate_folder(tmp_path, tfschema_dir()).violations
+        if v.check == "internal-only-behind-gateway"
+    ]
+    assert behind and all("handler" in f for f in behind)
+
+
 def test_psc_forwarding_rule_name_longer_than_20(tmp_path: Path) -> None:
     assert _found(tmp_path, {"main.tf": PSC % 18}) == {
         ("psc-name", "google_compute_global_forwarding_rule.this", "name")

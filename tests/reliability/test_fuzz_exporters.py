@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import diagrams
@@ -64,7 +65,7 @@ def architectures(draw: st.DrawFn) -> ResolvedArchitecture:
             )
         )
     facts = placement_facts([(c.role, KB.capabilities[c.capability], c.tier) for c in components])
-    components = [c.model_copy(update=facts[c.role]) for c in components]
+    components = [replace(c, **facts[c.role]) for c in components]
     flows = draw(
         st.lists(st.tuples(st.sampled_from(roles), st.sampled_from(roles), LABEL), max_size=10)
     )

@@ -186,10 +186,14 @@ INTERNAL_INGRESS = {
 def internal_only_behind_gateway(modules: list[Module]) -> Iterator[Violation]:
     """API Gateway is not an internal caller: a backend that only admits internal traffic
     refuses every request it forwards."""
-    if not any(True for _ in _resources(modules, "google_api_gateway_api_config")):
+    gateways = [m for m, _ in _resources(modules, "google_api_gateway_api_config")]
+    if not gateways:
         return
+    backends = _backends_of(modules, gateways)
     for type_, (path, internal) in INTERNAL_INGRESS.items():
         for module, block in _resources(modules, type_):
+            if backends is not None and module.path not in backends:
+                continue  # not behind the gateway (an event-driven function beside it)
             for value, _root in resolve(modules, module, _first(block.body, *path)):
                 if value == internal:
                     yield _violation(
@@ -199,6 +203,22 @@ def internal_only_behind_gateway(modules: list[Module]) -> Iterator[Violation]:
                         *path,
                     )
                     break
+
+
+def _backends_of(modules: list[Module], gateways: list[Module]) -> set[str] | None:
+    """Folders of the modules whose outputs a root passes into a gateway module's call, or None
+    when the gateway is not in a called module (one flat folder: every backend counts)."""
+    found: set[str] = set()
+    called = False
+    for gateway in gateways:
+        for parent, call in callers(modules, gateway):
+            called = True
+            names = set(re.findall(r"module\.([A-Za-z_][\w-]*)\.", str(call.body)))
+            for other in parent.of_kind("module"):
+                source = str(other.body.get("source", ""))
+                if other.name in names and source.startswith((".", "/")):
+                    found.add(posixpath.normpath(posixpath.join(parent.path, source)))
+    return found if called else None
 
 
 INVOKER_TYPES = (
