@@ -133,6 +133,19 @@ class NetworkAsk(_Entry):
     skip_inputs: list[str | SkipInput] | None = None
 
 
+class ReplicaInput(_Entry):
+    """With a second region, what a replicating module takes from the copy of a shared piece
+    (`kind`, its `output`) made in that region, or, without `kind`, asks the user to fill in;
+    `replication` limits it to one kind of replication (`DNS failover`)."""
+
+    kind: str | None = None
+    var: str
+    output: str | None = None
+    type: str
+    description: str
+    replication: str | None = None
+
+
 class ModuleSpec(_Entry):
     """What archkb generates for one capability on one provider (see the catalogue's header)."""
 
@@ -147,13 +160,34 @@ class ModuleSpec(_Entry):
     per_env: list[PerEnv] = []
     grant: str | None = None
     grantee: bool = False
+    grant_readers: bool = True
+    """False when the grant only writes or the platform's own identity reads (image pulls):
+    a workload fed by this resource then gets no grant of it."""
     owns_endpoints: bool = False
+    fails_over_regions: bool = False
+    """Its health checks move traffic between regions (a global load balancer in front): a
+    second region then needs no DNS failover record."""
+    replica_inputs: list[ReplicaInput] = []
     links: list[Link] = []
     network: NetworkAsk = NetworkAsk()
     aliases: list[str] = []
     providers: list[str] = []
     notes: list[str] = []
     fill_in: list[str] = []
+    profiles: dict[str, ModuleSpec] = {}
+    """Fields that replace the entry's own when the architecture has that profile
+    (`serverless`: built on the serverless-architecture pattern)."""
+
+    def with_profiles(self, names: list[str]) -> ModuleSpec:
+        """This entry with each applying profile's fields replacing its own, in order."""
+        spec = self
+        for name in names:
+            override = self.profiles.get(name)
+            if override is not None:
+                spec = spec.model_copy(
+                    update={key: getattr(override, key) for key in override.model_fields_set}
+                )
+        return spec
 
 
 class SharedPiece(_Entry):

@@ -112,8 +112,9 @@ def test_cosmos_disables_keys_with_the_current_argument(modules: dict[str, list[
 
 def test_api_management_is_not_developer_tier_in_prod(modules: dict[str, list[Module]]) -> None:
     found = modules["serverless-rest-api/azure"]
-    assert _module_call(found, "envs/prod", "api")["sku_name"] == "Premium_1"
-    assert _module_call(found, "envs/dev", "api")["sku_name"] == "Developer_1"
+    # A serverless blueprint: Standard v2 in both, larger in prod (test_iac_profiles.py).
+    assert _module_call(found, "envs/prod", "api")["sku_name"] == "StandardV2_2"
+    assert _module_call(found, "envs/dev", "api")["sku_name"] == "StandardV2_1"
     assert "developer-tier-in-prod" not in _checks(found)
 
 

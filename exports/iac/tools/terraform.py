@@ -28,6 +28,14 @@ from ..catalog import (
     load_catalog,
 )
 from ..render import ExportMeta
+from .terraform_profile import (
+    apply_profiles,
+    pass_zone_redundancy,
+    plan_second_region,
+    profile_fields,
+    profiles,
+)
+from .terraform_profile import secondary_region as secondary_region
 
 ENVIRONMENTS = ("dev", "prod")
 PROJECT_MAX = 14
@@ -95,14 +103,6 @@ def project_default(blueprint: str) -> str:
     return "".join(word[0] for word in blueprint.split("-"))
 
 
-def secondary_region(arch: ResolvedArchitecture) -> str | None:
-    """The region the engine chose for the standby or second copy (role `secondary`), if any.
-
-    Copies (registry geo-replicas) go there and nowhere else: a single-region architecture gets
-    none rather than a region picked here."""
-    return next((str(r.code) for r in arch.regions if r.role == "secondary"), None)
-
-
 def hcl_ident(name: str) -> str:
     """A Terraform block label from a role slug (`dead-letter` → `dead_letter`)."""
     ident = SLUG.sub("_", name.lower()).strip("_")
@@ -120,21 +120,29 @@ def plan_modules(arch: ResolvedArchitecture, cat: TerraformCatalog) -> list[Modu
     inputs apply), then the shared pieces, then what the network must offer. The result lists
     the blueprint's components in its order, then the added shared pieces by name.
     """
-    modules = [_component_module(arch.provider, c, cat) for c in arch.components]
+    modules = [_component_module(arch, c, cat) for c in arch.components]
     _wire_flows(arch, modules)
     for module in modules:
         _settle_conditionals(module)
     added = _add_shared_pieces(arch.provider, modules, cat)
+    for module in added:
+        module.update(profile_fields(arch, None))
+    for module in modules + added:
+        pass_zone_redundancy(module)
+    plan_second_region(arch, modules + added, cat)
     _collect_network_needs(modules + added, cat.shared[arch.provider].get("network"))
     return modules + sorted(added, key=lambda m: m["name"])
 
 
-def _component_module(provider: str, comp: ResolvedComponent, cat: TerraformCatalog) -> Module:
-    spec = cat.capabilities.get(comp.capability, {}).get(provider)
+def _component_module(
+    arch: ResolvedArchitecture, comp: ResolvedComponent, cat: TerraformCatalog
+) -> Module:
+    spec = apply_profiles(cat.capabilities.get(comp.capability, {}).get(arch.provider), profiles(arch))
     return _module_record(
-        provider, cat, spec, name=comp.role, capability=comp.capability, title=comp.capability_name,
+        arch.provider, cat, spec, name=comp.role, capability=comp.capability, title=comp.capability_name,
         service=comp.service_name, label=comp.label, resource_types=comp.terraform,
         caveat=comp.caveat, control=comp.control, added_for=None,
+        **profile_fields(arch, comp),
     )  # fmt: skip
 
 
@@ -168,6 +176,9 @@ def _module_record(
         "grant": spec.grant,
         "grantee": spec.grantee,
         "owns_endpoints": spec.owns_endpoints,
+        "grant_readers": spec.grant_readers,
+        "fails_over_regions": spec.fails_over_regions,
+        "replica_inputs": [entry.record() for entry in spec.replica_inputs],
         "public": False,
         "inputs": [],
         "linked": [],
@@ -193,9 +204,14 @@ def _wire_flows(arch: ResolvedArchitecture, modules: list[Module]) -> None:
         if source is None or target is None or source is target:
             continue
         target["upstream"].append(source["capability"])
-        if source["grantee"] and target["grant"] and target["ident"] not in source["grants_from"]:
-            source["grants_from"].append(target["ident"])
-            target["granted_to"].append(source["ident"])
+        # Either way round: a workload writing to a resource, or a resource feeding a
+        # workload (messages to their consumer, a stream to its processor), needs its access.
+        for user, used in ((source, target), (target, source)):
+            if user is target and not used["grant_readers"]:
+                continue
+            if user["grantee"] and used["grant"] and used["ident"] not in user["grants_from"]:
+                user["grants_from"].append(used["ident"])
+                used["granted_to"].append(user["ident"])
         for link in source["links"]:
             if target["capability"] in (link.to or []):
                 _link(source, link, target)

@@ -1,0 +1,287 @@
+"""Tiers fit the profile (issue 16, point 4): serverless tiers, dev ≠ prod sizes, zone
+redundancy when availability is asked for, and the second region the engine chose.
+
+Each test renders the real Terraform for the engine's architecture and reads the module blocks
+of the roots and the resources of the modules (python-hcl2 through the validator's parser).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from archkb.engine.kb import KnowledgeBase
+from archkb.engine.needs import parse_needs
+from archkb.engine.resolve import resolve_architecture
+from archkb.engine.results import ResolvedArchitecture
+from archkb.exports.iac.render import ExportMeta, render_tool
+from archkb.exports.iac.tools.terraform import hcl_ident
+from archkb.exports.iac.tools.terraform_profile import SERVERLESS_PATTERN
+from archkb.exports.iac.validate.config import Block, parse_file
+
+PROVIDERS = ("aws", "azure", "gcp")
+BLUEPRINTS = sorted(
+    p.stem for p in (Path(__file__).parents[2] / "kb" / "blueprints").glob("*.yaml")
+)
+META = ExportMeta("0.0-test", "0" * 64, (), "archkb export iac (test)")
+
+SIZED = {
+    "api-management", "batch-computing", "ci-build", "data-warehouse", "function-as-a-service",
+    "in-memory-cache", "managed-kubernetes", "relational-database", "serverless-containers",
+    "stream-ingestion", "virtual-machines", "vm-autoscaling",
+}  # fmt: skip
+"""Capabilities whose size or capacity is ours to choose (instances, units, concurrency)."""
+PER_USE = {
+    ("api-management", "aws"): "HTTP API bills per request, no size",
+    ("api-management", "gcp"): "API Gateway bills per call, no size",
+    ("batch-computing", "gcp"): "each Batch job states its own machines",
+    ("ci-build", "azure"): "Microsoft-hosted agents; the module is only the pipeline identity",
+    ("ci-build", "gcp"): "Cloud Build's default pool bills per build minute",
+    ("data-warehouse", "azure"): "Synapse serverless SQL bills per TB scanned",
+    ("data-warehouse", "gcp"): "BigQuery on-demand bills per TB scanned",
+    ("stream-ingestion", "aws"): "on-demand stream mode scales itself",
+    ("stream-ingestion", "gcp"): "Pub/Sub bills per message volume",
+}
+"""Sized capabilities whose service on that provider has no size to set: nothing to differ."""
+
+
+def _render(arch: ResolvedArchitecture, root: Path) -> Path:
+    for relative, text in render_tool("terraform", arch, META).items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def _modules(main: Path) -> dict[str, dict[str, object]]:
+    return {b.name: b.body for b in parse_file(main, "main.tf") if b.kind == "module"}
+
+
+def _resources(folder: Path) -> list[Block]:
+    return [
+        block
+        for path in sorted(folder.glob("*.tf"))
+        for block in parse_file(path, path.name)
+        if block.kind == "resource"
+    ]
+
+
+def _resolve(
+    kb: KnowledgeBase, blueprint: str, provider: str, needs: str = ""
+) -> ResolvedArchitecture:
+    parsed = parse_needs(kb, needs) if needs else None
+    arch = resolve_architecture(kb, kb.blueprints[blueprint], provider, parsed)
+    assert isinstance(arch, ResolvedArchitecture), arch
+    return arch
+
+
+@pytest.fixture(scope="module")
+def plain(
+    kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[ResolvedArchitecture, Path]]:
+    """Every blueprint × provider without needs, rendered."""
+    root = tmp_path_factory.mktemp("profiles")
+    found = {}
+    for blueprint in BLUEPRINTS:
+        for provider in PROVIDERS:
+            arch = _resolve(kb, blueprint, provider)
+            found[f"{blueprint}/{provider}"] = (arch, _render(arch, root / blueprint / provider))
+    return found
+
+
+def test_serverless_blueprints_use_consumption_or_v2_tiers(
+    plain: dict[str, tuple[ResolvedArchitecture, Path]],
+) -> None:
+    """No Developer (no SLA) or Premium (idle VMs) API Management in a serverless design."""
+    checked = 0
+    for arch, folder in plain.values():
+        if arch.provider != "azure" or SERVERLESS_PATTERN not in arch.patterns:
+            continue
+        for comp in arch.components:
+            if comp.capability != "api-management":
+                continue
+            for env in ("dev", "prod"):
+                sku = str(
+                    _modules(folder / "envs" / env / "main.tf")[hcl_ident(comp.role)]["sku_name"]
+                )
+                assert sku.startswith("Consumption") or "V2_" in sku, (arch.blueprint, env, sku)
+                checked += 1
+    assert checked >= 2
+
+
+def test_non_serverless_blueprints_keep_the_vnet_injected_tiers(
+    plain: dict[str, tuple[ResolvedArchitecture, Path]],
+) -> None:
+    """The profile is what decides: event-driven-microservices is not built serverless."""
+    arch, folder = plain["event-driven-microservices/azure"]
+    assert SERVERLESS_PATTERN not in arch.patterns
+    assert _modules(folder / "envs" / "prod" / "main.tf")["api"]["sku_name"] == "Premium_1"
+
+
+def test_dev_and_prod_differ_in_size(plain: dict[str, tuple[ResolvedArchitecture, Path]]) -> None:
+    """Every component with a size of its own is smaller in dev than in prod."""
+    same = []
+    checked = 0
+    for stack, (arch, folder) in plain.items():
+        dev = _modules(folder / "envs" / "dev" / "main.tf")
+        prod = _modules(folder / "envs" / "prod" / "main.tf")
+        for comp in arch.components:
+            if comp.capability not in SIZED or (comp.capability, arch.provider) in PER_USE:
+                continue
+            ident = hcl_ident(comp.role)
+            differing = {
+                k for k in prod[ident] if k != "name" and prod[ident][k] != dev[ident].get(k)
+            }
+            checked += 1
+            if not differing:
+                same.append(f"{stack} {comp.role} ({comp.capability})")
+    assert checked > 40
+    assert not same, "dev and prod roots size these alike:\n" + "\n".join(same)
+
+
+ZONED = {
+    "aws": {"relational-database", "in-memory-cache"},
+    "azure": {
+        "relational-database", "in-memory-cache", "key-value-database", "document-database",
+        "serverless-containers",
+    },
+    "gcp": {"relational-database", "in-memory-cache"},
+}  # fmt: skip
+"""Capabilities whose zone redundancy is a setting of ours (elsewhere the service spans zones
+by itself, like DynamoDB and Cloud Run, or the template always spreads instances)."""
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_high_availability_turns_on_zone_redundancy(
+    kb: KnowledgeBase,
+    plain: dict[str, tuple[ResolvedArchitecture, Path]],
+    tmp_path: Path,
+    provider: str,
+) -> None:
+    """With the need, prod spreads every zonal component over zones; without it, it does not.
+    Dev stays in one zone either way; the module's resources read the input."""
+    checked = 0
+    for blueprint in BLUEPRINTS:
+        ha = _resolve(kb, blueprint, provider, "high-availability")
+        assert ha.highly_available
+        folder = _render(ha, tmp_path / blueprint)
+        plain_arch, plain_folder = plain[f"{blueprint}/{provider}"]
+        assert not plain_arch.highly_available
+        for comp in ha.components:
+            if comp.capability not in ZONED[provider]:
+                continue
+            ident = hcl_ident(comp.role)
+            assert comp.zone_redundant, (blueprint, comp.role)
+            prod = _modules(folder / "envs" / "prod" / "main.tf")[ident]
+            dev = _modules(folder / "envs" / "dev" / "main.tf")[ident]
+            before = _modules(plain_folder / "envs" / "prod" / "main.tf")[ident]
+            assert (prod["zone_redundant"], dev["zone_redundant"]) == (True, False), comp.role
+            assert before["zone_redundant"] is False, (blueprint, comp.role)
+            text = (folder / "modules" / comp.role / "main.tf").read_text()
+            text += (folder / "modules" / comp.role / "variables.tf").read_text()
+            assert "var.zone_redundant" in text, (blueprint, comp.role)
+            checked += 1
+    assert checked >= 3
+
+
+DR_BLUEPRINTS = ("dr-pilot-light", "dr-warm-standby", "multi-region-active-active")
+
+
+def _in_second(block: Block) -> bool:
+    return "aws.secondary" in str(block.body.get("provider")) or "var.secondary_region" in str(
+        block.body
+    )
+
+
+REPLICAS = {
+    ("aws", "database replica"): lambda b: (
+        (b.type == "aws_db_instance" and "replicate_source_db" in b.body and _in_second(b))
+        or (b.type == "aws_dynamodb_table" and "replica" in b.body)
+    ),
+    ("aws", "secret replication"): lambda b: (
+        b.type == "aws_secretsmanager_secret" and "replica" in b.body
+    ),
+    ("aws", "DNS failover"): lambda b: (
+        b.type == "aws_route53_record" and "SECONDARY" in str(b.body.get("failover_routing_policy"))
+    ),
+    ("azure", "database replica"): lambda b: (
+        b.type == "azurerm_mssql_failover_group"
+        or (b.type == "azurerm_cosmosdb_account" and _in_second(b))
+        or (
+            b.type in ("azurerm_postgresql_flexible_server", "azurerm_mongo_cluster")
+            and "source_server_id" in b.body
+            and _in_second(b)
+        )
+    ),
+    ("azure", "DNS failover"): lambda b: (
+        b.type == "azurerm_traffic_manager_external_endpoint" and _in_second(b)
+    ),
+    ("gcp", "database replica"): lambda b: (
+        b.type == "google_sql_database_instance"
+        and "master_instance_name" in b.body
+        and _in_second(b)
+    ),
+    ("gcp", "DNS failover"): lambda b: (
+        b.type == "google_dns_record_set" and "primary_backup" in str(b.body) and _in_second(b)
+    ),
+}
+"""What builds a component's copy in the secondary region, per provider and replication."""
+
+
+def _replica(provider: str, replication: str, blocks: list[Block]) -> list[str]:
+    """The resources of a module that build its copy in the secondary region."""
+    return [f"{b.type}.{b.name}" for b in blocks if REPLICAS[provider, replication](b)]
+
+
+REPLICA_GAPS = {
+    (
+        "key-value-database",
+        "gcp",
+    ): "Firestore replicates across regions only in a multi-region location chosen at creation",
+}
+"""Replicating components whose copy in the chosen region the templates do not build yet."""
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("blueprint", DR_BLUEPRINTS)
+def test_dr_designs_build_the_second_region_the_engine_chose(
+    kb: KnowledgeBase,
+    plain: dict[str, tuple[ResolvedArchitecture, Path]],
+    tmp_path: Path,
+    blueprint: str,
+    provider: str,
+) -> None:
+    """Database replicas and DNS failover land in the engine's secondary region, which the
+    roots default to; without the need nothing of it is generated."""
+    arch = _resolve(kb, blueprint, provider, "disaster-recovery")
+    second = next(r.code for r in arch.regions if r.role == "secondary")
+    folder = _render(arch, tmp_path)
+    for env in ("dev", "prod"):
+        variables = parse_file(folder / "envs" / env / "variables.tf", "variables.tf")
+        var = next(b for b in variables if b.kind == "variable" and b.name == "secondary_region")
+        assert var.body["default"] == second
+        if provider == "aws":
+            main = (folder / "envs" / env / "main.tf").read_text()
+            assert "region = var.secondary_region" in main
+    built, gaps = 0, 0
+    for comp in arch.components:
+        if (provider, comp.replication) not in REPLICAS:
+            continue
+        if comp.replication == "DNS failover" and any(
+            c.capability == "global-load-balancer" for c in arch.components
+        ):
+            continue  # the global load balancer's health-checked routing fails over
+        if (comp.capability, provider) in REPLICA_GAPS:
+            gaps += 1
+            continue
+        blocks = _resources(folder / "modules" / comp.role)
+        assert _replica(provider, comp.replication, blocks), (comp.role, comp.replication)
+        call = _modules(folder / "envs" / "prod" / "main.tf")[hcl_ident(comp.role)]
+        if provider != "aws":
+            assert call["secondary_region"] == "${var.secondary_region}", comp.role
+        plain_folder = plain[f"{blueprint}/{provider}"][1]
+        assert not _replica(
+            provider, comp.replication, _resources(plain_folder / "modules" / comp.role)
+        )
+        built += 1
+    assert built + gaps >= 1
