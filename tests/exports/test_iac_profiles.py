@@ -207,6 +207,11 @@ REPLICAS = {
     ("azure", "database replica"): lambda b: (
         b.type == "azurerm_mssql_failover_group"
         or (b.type == "azurerm_cosmosdb_account" and _in_second(b))
+        or (
+            b.type in ("azurerm_postgresql_flexible_server", "azurerm_mongo_cluster")
+            and "source_server_id" in b.body
+            and _in_second(b)
+        )
     ),
     ("azure", "DNS failover"): lambda b: (
         b.type == "azurerm_traffic_manager_external_endpoint" and _in_second(b)
