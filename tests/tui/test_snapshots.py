@@ -14,6 +14,7 @@ import pytest
 from archkb.engine.kb import KnowledgeBase
 from archkb.tui.app import ArchkbApp
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from .pilot_helpers import settle
 
@@ -29,6 +30,10 @@ def keys(*presses: str) -> Steps:
             if key in ("enter", "e", "n", "question_mark"):
                 await settle(pilot)
         await settle(pilot)
+        # A blinking cursor is drawn or not depending on when the shot is taken: hold it still.
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await pilot.pause()
 
     return run
 
