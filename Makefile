@@ -60,8 +60,10 @@ typecheck: setup
 	@for d in engine tui exports; do ln -s "$(CURDIR)/$$d" $(TYPECHECK_TREE)/archkb/$$d; done
 	cd $(TYPECHECK_TREE) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p archkb
 
+# --dist loadfile: a file's tests share one worker, so a file's session fixtures (every stack
+# rendered, validated and scanned by checkov once) are built once, not once per worker.
 unit: setup
-	ARCHKB_TOOLS_BIN=$(CURDIR)/$(TOOLS)/bin ARCHKB_TFSCHEMA_DIR=$(CURDIR)/$(TFSCHEMA) $(BIN)/pytest -q -n auto
+	ARCHKB_TOOLS_BIN=$(CURDIR)/$(TOOLS)/bin ARCHKB_TFSCHEMA_DIR=$(CURDIR)/$(TFSCHEMA) $(BIN)/pytest -q -n auto --dist loadfile
 
 bench: setup graphviz ## Run the benchmarks and write docs/benchmarks.md
 	$(BIN)/python benchmarks/run.py
