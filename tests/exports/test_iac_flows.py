@@ -29,9 +29,19 @@ KNOWN_GAPS = Path(__file__).with_name("unwired_flows.txt")
 META = ExportMeta("0.0-test", "0" * 64, (), "archkb export iac (test)")
 
 
+def _known_gap_lines() -> dict[str, str]:
+    """Each listed gap with the reason after its `#` (empty when the line gives none)."""
+    gaps = {}
+    for line in KNOWN_GAPS.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        gap, _, reason = line.partition("#")
+        gaps[gap.strip()] = reason.strip()
+    return gaps
+
+
 def _known_gaps() -> set[str]:
-    lines = KNOWN_GAPS.read_text().splitlines()
-    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    return set(_known_gap_lines())
 
 
 def _references(body: dict[str, object]) -> set[str]:
