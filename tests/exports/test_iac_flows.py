@@ -3,9 +3,10 @@
 A flow is wired when the prod root passes one end's output to the other end's module: a grant
 (`grants = [module.table.grant]`), an invoker or access member (`members = [module.api.member]`),
 a link (`backend_url = module.handler.url`) or a shared piece (`log_analytics_workspace_id =
-module.logs.workspace_id`). The flows not wired yet are listed in `unwired_flows.txt` beside
-this file (issue 16, point 3): the test fails when a flow outside the list is unwired, and when
-a listed one becomes wired (then delete its line), so the list only shrinks.
+module.logs.workspace_id`). The flows not wired are listed in `unwired_flows.txt` beside this
+file (issue 16, point 3), each with why (`# cannot: …` when no resource at the pinned providers
+expresses it, `# todo: …` naming what it needs): the test fails when a flow outside the list is
+unwired, and when a listed one becomes wired (then delete its line), so the list only shrinks.
 """
 
 from __future__ import annotations
@@ -90,6 +91,17 @@ def test_known_gaps_are_still_gaps(gaps: dict[str, list[str]]) -> None:
     now = {gap for found in gaps.values() for gap in found}
     closed = sorted(_known_gaps() - now)
     assert not closed, "wired now; delete from unwired_flows.txt:\n" + "\n".join(closed)
+
+
+def test_every_known_gap_says_why() -> None:
+    """A flow left unwired is either impossible at the pinned providers or still to do, and
+    its line says which and why (`# cannot: …` or `# todo: …`)."""
+    vague = [
+        gap
+        for gap, reason in _known_gap_lines().items()
+        if not re.match(r"(cannot|todo): \S.{20,}", reason)
+    ]
+    assert not vague, "give these a `# cannot: …` or `# todo: …` reason:\n" + "\n".join(vague)
 
 
 def test_grants_and_invokers_follow_the_flows(gaps: dict[str, list[str]]) -> None:
