@@ -146,7 +146,10 @@ def _controls(kb: KnowledgeBase, need: Need, architectures: dict[str, ResolvedAr
             if _uses_unverified(kb, need.effects.in_scope[p], architectures[p])
         ]
         if doubtful:
-            text += f", some only as entries not yet confirmed on {_join(doubtful)}'s own list"
+            text += (
+                ", some only as entries not yet confirmed on the provider's own list "
+                f"({', '.join(doubtful)})"
+            )
     return text
 
 

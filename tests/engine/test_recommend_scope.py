@@ -174,7 +174,9 @@ def test_designs_say_which_scope_entries_are_unverified(kb: KnowledgeBase) -> No
     assert "no copy of Google Cloud's own list could be read" in gcp
     result = recommend(kb, parse_needs(kb, "api,pci-dss,us"), ["gcp"], top=1)
     reason = result.recommendations[0].reasons
-    assert "not yet confirmed on Google Cloud's own list" in json.dumps(jsonable(reason))
+    assert "not yet confirmed on the provider's own list (Google Cloud)" in json.dumps(
+        jsonable(reason)
+    )
 
 
 def test_an_entry_marked_unverified_is_named_in_the_design_and_why_not(
