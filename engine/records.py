@@ -314,6 +314,8 @@ class ServiceScope(NamedTuple):
     checked: dt.date
     exempt: list[str]
     note: str | None
+    verified_against: str | None
+    unverified: list[str]
 
 
 class NeedEffects(NamedTuple):
