@@ -64,6 +64,7 @@ a checkov or cfn-lint run, a synthetic KB): each runs on one xdist worker (`--di
 loadgroup`), so the fixture is built once; every other test goes to whichever worker is free."""
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Group the SHARED_SETUP files' tests per file; run the tests that read the Terraform
     job's checkov results last (in collection order otherwise), so the job has the whole
