@@ -23,10 +23,12 @@ PROFILE_CASES = {
     "dr-pilot-light+dr": ("dr-pilot-light", "disaster-recovery"),
     "dr-warm-standby+dr": ("dr-warm-standby", "disaster-recovery"),
     "multi-region-active-active+dr": ("multi-region-active-active", "disaster-recovery"),
+    "multi-tenant-saas+dr": ("multi-tenant-saas", "disaster-recovery"),
     "three-tier-web-vms+ha": ("three-tier-web-vms", "high-availability"),
 }
 """Blueprints under needs that change the Terraform (the second region, zone redundancy):
-validated like the plain ones (issue 16, point 4)."""
+validated like the plain ones (issue 16, point 4). `multi-tenant-saas+dr` copies object storage
+and secrets into the second region."""
 OUTPUTS = [f"{bp}/{p}" for bp in BLUEPRINTS for p in PROVIDERS] + [
     f"{case}/{p}" for case in [*NEEDS_CASES, *PROFILE_CASES] for p in PROVIDERS
 ]
