@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -101,6 +100,8 @@ def providers_option(func: F) -> F:
 
 def print_json(data: Any) -> None:
     """JSON to stdout: sorted keys where the data is a dict of records, UTF-8, trailing newline."""
+    import json
+
     from archkb.engine.records import jsonable
 
     data = jsonable(data)
