@@ -130,7 +130,7 @@ SCALE_OPS: tuple[tuple[str, str, str, Callable[[dict[str, Any]], list[float]]], 
     ("load", "KB load from YAML (parse, validate, integrity)", "", lambda s: s["load"]["yaml"]),
     (
         "cache",
-        "KB load from the compiled cache (hash files + read store)",
+        "KB load from the compiled cache (stat files + read store)",
         "≤ 0.3 s at 100×",
         lambda s: s["load"]["cache"],
     ),
@@ -289,10 +289,10 @@ def _goals(
     rec, stack, floor, bare = cs["recommend"], cs["stack"], cs["floor"], cs["bare"]
     ratio = rec.median / stack.median
     bound = (
-        f"Bounded by imports: the modules `recommend` cannot skip (click, rich, the engine's "
-        f"plain records, results and query modules; no pydantic, no networkx) take "
+        f"Bounded by imports: the modules `recommend` cannot skip (rich, the engine's "
+        f"plain records, results and query modules; no click, no pydantic, no networkx) take "
         f"{fmt_time(floor.median)} to import doing nothing = "
-        f"{floor.median / stack.median:.2f}× the stack import; the command's own work (hash "
+        f"{floor.median / stack.median:.2f}× the stack import; the command's own work (stat "
         f"the KB files, read the cache, recommend, render) adds "
         f"{fmt_time(max(rec.median - floor.median, 0))}."
     )
@@ -370,7 +370,7 @@ def _goals(
             ratio=f"{faster:.1f}× faster",
             note=""
             if faster >= 10
-            else ("Bounded by hashing the KB files for the cache key and unpickling the records."),
+            else ("Bounded by unpickling the records (the KB files are only stat'ed)."),
         )
     )
     if top >= 100:
@@ -457,9 +457,9 @@ def _scale_note(name: str, at_top: dict[str, Any]) -> str:
     records = sum(at_top["manifest"]["counts"].values())
     if name == "cache":
         return (
-            f"Hashing the {records:,} records' KB files for the cache key, then unpickling "
-            "them (plain records, equal values shared; no validation, see Method). A busy "
-            "machine can tip it over."
+            f"Stat'ing the KB files for the cache key, then unpickling the {records:,} records "
+            "(plain records, equal values shared; no validation, see Method). A busy machine "
+            "can tip it over."
         )
     if name == "recommend":
         return (
@@ -753,15 +753,23 @@ METHOD = """\
   `PYTHONPYCACHEPREFIX` (and without `PYTHONDONTWRITEBYTECODE`), which the warm-up round fills,
   so archkb's modules are timed from bytecode as an installed wheel runs them, like the stack
   import's site-packages, rather than compiled from source on every start.
-- **Cached load** = `store.fingerprint` (hash every KB file) + `store.read_store` — what
-  `load_knowledge_base` does on a warm cache. **YAML load** = `load_records` +
+- **Cached load** = `store.file_stats` (stat every KB file) + `store.read_current` (the
+  store's meta; its noted stats vouch for the files, or they are hashed; then `read_store`) —
+  what `load_knowledge_base` does on a warm cache. **YAML load** = `load_records` +
   `KnowledgeBase.from_records` (safe YAML parse with line numbers, pydantic validation, integrity
   checks, then the plain records of `engine/records.py`).
 - **The lean read path (issue 20)**: the store holds the KB's plain records (named tuples, no
-  pydantic) as one pickle with equal strings, dates, lists and nested records shared, read by an
-  unpickler that admits only the record types; nothing is validated again, because the store is
+  pydantic) as one pickle with equal strings, numbers, dates, lists, maps and nested records
+  shared, each record pickled as a `tuple.__new__` call and memo entries nothing refers back to
+  dropped, read by an unpickler that admits only the record types; origins stay in per-kind
+  columns until something asks for them. Nothing is validated again, because the store is
   only written from validated records and its key covers the KB files, overlays, the archkb
-  version, the store format and the records' field layout. Results are frozen dataclasses and
+  version, the store format and the records' field layout. The key is found without reading
+  the KB files (git-index style): the store notes every file's path, size, mtime, ctime, inode
+  and device; when they all still match and no file changed within 2 s before they were noted
+  ("racy"), the noted content hash stands, else every file is hashed as before
+  (`tests/engine/test_store_stats.py`). `archkb recommend`'s plain command lines are parsed
+  without click (`archkb/cli/headline.py`; anything else goes to click). Results are frozen dataclasses and
   `--json` is written by `records.jsonable`; `tests/engine/test_lean_path.py` compares cached
   answers with `--no-cache` answers and with pydantic's serialisation, and
   `tests/test_architecture.py` checks that the headline commands import neither pydantic nor
