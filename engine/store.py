@@ -531,6 +531,15 @@ def _allowed_types() -> dict[str, set[str]]:
 
 
 _ALLOWED = _allowed_types()
+_TABLE_FIELDS = {
+    kind: "categories"
+    if kind == "category"
+    else "capabilities"
+    if kind == "capability"
+    else kind + "s"
+    for kind in KINDS
+}
+"""Kind → the `KnowledgeBase` field holding its table."""
 _LINE_BYTES = array("i").itemsize
 
 
@@ -563,7 +572,8 @@ def read_store(path: Path, expected_fingerprint: str | None = None) -> Knowledge
             raise ValueError("store tables are not mappings")
         origins = tables.pop("origins")
         for kind, table in tables.items():
-            kb.table(kind).update(table)  # KeyError on an unknown kind
+            kb.table(kind)  # KeyError on an unknown kind
+            setattr(kb, _TABLE_FIELDS[kind], table)  # the unpickled dict itself, not a copy
             ids, files, lines = origins[kind]
             if not len(ids) == len(files) == len(lines) // _LINE_BYTES == len(table):
                 raise ValueError(f"store's origins of {kind} do not match its records")
