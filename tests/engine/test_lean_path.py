@@ -205,3 +205,29 @@ def test_global_options_before_recommend_are_read_as_click_reads_them() -> None:
     assert options["context"].overlays == ("a", "b") and options["context"].use_cache is False
     assert (options["needs"], options["provider"], options["top"]) == ("eu", "all", 3)
     assert options["top_given"] is False and not options["explain"] and not options["as_json"]
+
+
+def test_winner_shortcuts_agree_with_the_explained_score(kb: KnowledgeBase) -> None:
+    """`winners_by_added_need` asks `_fails` / `_score` (no sentences) for every candidate under
+    every added need: they must say what `blueprint_failures` / `score_terms` say."""
+    import itertools
+
+    from archkb.engine.needs import NeedsError
+    from archkb.engine.recommend import _fails, _score, blueprint_failures, score_terms
+
+    ids = sorted(kb.needs)
+    combos = [[n] for n in ids] + [list(p) for p in itertools.combinations(ids, 2)][::7]
+    checked = 0
+    for combo in combos:
+        try:
+            needs = parse_needs(kb, combo)
+        except NeedsError:
+            continue
+        for blueprint in kb.blueprints.values():
+            compute = [c for c in blueprint.components if kb.is_compute(c.capability)]
+            failures = blueprint_failures(kb, blueprint, needs)
+            assert _fails(kb, blueprint, needs, compute) == bool(failures)
+            terms = score_terms(kb, blueprint, needs)
+            assert _score(kb, blueprint, needs, compute) == round(sum(t.value for t in terms), 2)
+            checked += 1
+    assert checked > 10_000
