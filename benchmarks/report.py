@@ -463,8 +463,10 @@ def _scale_note(name: str, at_top: dict[str, Any]) -> str:
         )
     if name == "recommend":
         return (
-            "Close to the limit: the first call builds the per-KB indexes (services by "
-            "capability, regions by jurisdiction) and plans every blueprint × provider."
+            "The first call builds the per-KB indexes (services by capability, regions by "
+            'jurisdiction), plans every blueprint × provider, and for "what would change the '
+            'answer" ranks the qualifying blueprints again under each workload or quality need '
+            "one could add (needs × qualifying blueprints: two thirds of the time at 100×)."
         )
     return "Close to the limit."
 
