@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import hashlib
 import io
 import json
 import os
@@ -53,6 +52,20 @@ def kb_roots(overlays: Sequence[Path] = ()) -> list[Path]:
     return [builtin_kb_root(), *env, *overlays]
 
 
+def _small_sha256(data: bytes) -> Any:
+    """SHA-256 for the warm path's small inputs (the file stats, the roots) from CPython's own
+    module where it has one: `hashlib` loads OpenSSL, a few percent of `archkb recommend`'s
+    start-up. Contents are hashed with `hashlib` (faster on large inputs)."""
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,unused-ignore]  # ≤ 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # ≥ 3.12
+        except ImportError:
+            from hashlib import sha256
+    return sha256(data)
+
+
 def _layout_header() -> str:
     from .version import VERSION
 
@@ -62,6 +75,8 @@ def _layout_header() -> str:
 def fingerprint(roots: Sequence[Path]) -> str:
     """Hash of archkb's version, the store format, the plain records' field layout and every KB
     file's path and bytes."""
+    import hashlib
+
     digest = hashlib.sha256(_layout_header().encode())
     for index, root in enumerate(roots):
         digest.update(f"root {index}\n".encode())
@@ -99,7 +114,7 @@ def file_stats(roots: Sequence[Path]) -> FileStats:
     what `RACY_NS` guards against.
     """
     taken = time.time_ns()
-    digest = hashlib.sha256(_layout_header().encode())
+    digest = _small_sha256(_layout_header().encode())
     newest = 0
     for index, root in enumerate(roots):
         if not root.is_dir():
@@ -129,7 +144,7 @@ def store_path(roots: Sequence[Path]) -> Path:
     anything: the store's `meta` says which content (`fingerprint`) it holds and which file
     stats that content had.
     """
-    digest = hashlib.sha256(_layout_header().encode())
+    digest = _small_sha256(_layout_header().encode())
     for root in roots:
         digest.update(f"{root.resolve()}\n".encode(errors="surrogateescape"))
     return cache_dir() / f"kb-{digest.hexdigest()[:24]}.sqlite"
@@ -137,7 +152,7 @@ def store_path(roots: Sequence[Path]) -> Path:
 
 def _stats_check(key: str, stats_digest: str) -> str:
     """Binds the stats noted in a store to the fingerprint they were taken for."""
-    return hashlib.sha256(f"{key}\n{stats_digest}".encode()).hexdigest()
+    return str(_small_sha256(f"{key}\n{stats_digest}".encode()).hexdigest())
 
 
 def store_meta(path: Path) -> dict[str, str]:
