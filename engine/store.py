@@ -1,4 +1,5 @@
-"""The compiled KB: a SQLite file (records, edges, FTS5 index) cached by content hash.
+"""The compiled KB: a SQLite file (records, edges, FTS5 index) per list of KB roots, holding
+the KB for one content hash of their files (found from the files' stats on a warm start).
 
 Reading the cache uses the stdlib `sqlite3` and `pickle` only (fast start-up, no pydantic);
 building it uses sqlite-utils. The cache is an optimisation: every failure to read or write it
