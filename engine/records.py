@@ -473,6 +473,14 @@ _new = tuple.__new__
 the length that `__new__` would have checked."""
 
 
+def new_record(cls: type[Any], values: tuple[Any, ...]) -> Any:
+    """The record of `cls` holding `values`, as `tuple.__new__` builds it: what the compiled
+    store's pickle names for each record. Its unpickler calls `tuple.__new__` itself for this
+    name (no Python frame per record); the store is only written from whole records, so the
+    length `__new__` would check is right."""
+    return _new(cls, values)
+
+
 def plain(record: Any, kind: str) -> Any:
     """A validated pydantic record as the plain record the KB keeps."""
     cls = RECORD_TYPES[kind]
