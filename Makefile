@@ -60,10 +60,12 @@ typecheck: setup
 	@for d in engine tui exports; do ln -s "$(CURDIR)/$$d" $(TYPECHECK_TREE)/archkb/$$d; done
 	cd $(TYPECHECK_TREE) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p archkb
 
-# --dist loadfile: a file's tests share one worker, so a file's session fixtures (every stack
-# rendered, validated and scanned by checkov once) are built once, not once per worker.
+# --dist loadgroup: the files named in tests/conftest.py's SHARED_SETUP run whole on one worker
+# (their module fixtures are built once); every other test goes to whichever worker is free. The
+# Terraform suite's render, schema validation and checkov run once per session in a process of
+# their own (tests/exports/terraform_job.py), started as the session begins.
 unit: setup
-	ARCHKB_TOOLS_BIN=$(CURDIR)/$(TOOLS)/bin ARCHKB_TFSCHEMA_DIR=$(CURDIR)/$(TFSCHEMA) $(BIN)/pytest -q -n auto --dist loadfile
+	ARCHKB_TOOLS_BIN=$(CURDIR)/$(TOOLS)/bin ARCHKB_TFSCHEMA_DIR=$(CURDIR)/$(TFSCHEMA) $(BIN)/pytest -q -n auto --dist loadgroup
 
 bench: setup graphviz ## Run the benchmarks and write docs/benchmarks.md
 	$(BIN)/python benchmarks/run.py

@@ -285,6 +285,15 @@ def _need(kb: KnowledgeBase, n: Any) -> list[str]:
         ]
         if scope.exempt:
             out += ["", f"Allowed without being listed: {_links(kb, 'service', scope.exempt)}"]
+        if scope.verified_against is None:
+            out += ["", "Every entry is unverified: no copy of the provider's list could be read."]
+        else:
+            out += ["", f"Read from a copy of the provider's list: <{scope.verified_against}>."]
+            if scope.unverified:
+                out += [
+                    "",
+                    f"Unverified (not named on that copy): {_links(kb, 'service', scope.unverified)}",
+                ]
     return out
 
 

@@ -130,7 +130,7 @@ SCALE_OPS: tuple[tuple[str, str, str, Callable[[dict[str, Any]], list[float]]], 
     ("load", "KB load from YAML (parse, validate, integrity)", "", lambda s: s["load"]["yaml"]),
     (
         "cache",
-        "KB load from the compiled cache (hash files + read store)",
+        "KB load from the compiled cache (stat files + read store)",
         "≤ 0.3 s at 100×",
         lambda s: s["load"]["cache"],
     ),
@@ -268,6 +268,7 @@ def render_report(
     parts += ["", "## CLI start-up and the import graph", "", _cli_text(cli, cs)]
     parts += ["", "## Method", "", METHOD]
     parts += ["", "## Optimisations made for issue 9", "", OPTIMISATIONS]
+    parts += ["", "## Optimisations made for issue 20", "", LEAN_READ_PATH]
     load = "not known" if others is None else f"{others:.2f} cores busy on average"
     rows = [*(list(item) for item in machine), ["other processes during the run", load]]
     parts += ["", "## Machine", "", table(["", ""], rows), ""]
@@ -289,10 +290,10 @@ def _goals(
     rec, stack, floor, bare = cs["recommend"], cs["stack"], cs["floor"], cs["bare"]
     ratio = rec.median / stack.median
     bound = (
-        f"Bounded by imports: the modules `recommend` cannot skip (click, rich, the engine's "
-        f"plain records, results and query modules; no pydantic, no networkx) take "
+        f"Bounded by imports: the modules `recommend` cannot skip (rich, the engine's "
+        f"plain records, results and query modules; no click, no pydantic, no networkx) take "
         f"{fmt_time(floor.median)} to import doing nothing = "
-        f"{floor.median / stack.median:.2f}× the stack import; the command's own work (hash "
+        f"{floor.median / stack.median:.2f}× the stack import; the command's own work (stat "
         f"the KB files, read the cache, recommend, render) adds "
         f"{fmt_time(max(rec.median - floor.median, 0))}."
     )
@@ -370,7 +371,7 @@ def _goals(
             ratio=f"{faster:.1f}× faster",
             note=""
             if faster >= 10
-            else ("Bounded by hashing the KB files for the cache key and unpickling the records."),
+            else ("Bounded by unpickling the records (the KB files are only stat'ed)."),
         )
     )
     if top >= 100:
@@ -457,14 +458,16 @@ def _scale_note(name: str, at_top: dict[str, Any]) -> str:
     records = sum(at_top["manifest"]["counts"].values())
     if name == "cache":
         return (
-            f"Hashing the {records:,} records' KB files for the cache key, then unpickling "
-            "them (plain records, equal values shared; no validation, see Method). A busy "
-            "machine can tip it over."
+            f"Stat'ing the KB files for the cache key, then unpickling the {records:,} records "
+            "(plain records, equal values shared; no validation, see Method). A busy machine "
+            "can tip it over."
         )
     if name == "recommend":
         return (
-            "Close to the limit: the first call builds the per-KB indexes (services by "
-            "capability, regions by jurisdiction) and plans every blueprint × provider."
+            "The first call builds the per-KB indexes (services by capability, regions by "
+            'jurisdiction), plans every blueprint × provider, and for "what would change the '
+            'answer" ranks the qualifying blueprints again under each workload or quality need '
+            "one could add (needs × qualifying blueprints: two thirds of the time at 100×)."
         )
     return "Close to the limit."
 
@@ -753,15 +756,23 @@ METHOD = """\
   `PYTHONPYCACHEPREFIX` (and without `PYTHONDONTWRITEBYTECODE`), which the warm-up round fills,
   so archkb's modules are timed from bytecode as an installed wheel runs them, like the stack
   import's site-packages, rather than compiled from source on every start.
-- **Cached load** = `store.fingerprint` (hash every KB file) + `store.read_store` — what
-  `load_knowledge_base` does on a warm cache. **YAML load** = `load_records` +
+- **Cached load** = `store.file_stats` (stat every KB file) + `store.read_current` (the
+  store's meta; its noted stats vouch for the files, or they are hashed; then `read_store`) —
+  what `load_knowledge_base` does on a warm cache. **YAML load** = `load_records` +
   `KnowledgeBase.from_records` (safe YAML parse with line numbers, pydantic validation, integrity
   checks, then the plain records of `engine/records.py`).
 - **The lean read path (issue 20)**: the store holds the KB's plain records (named tuples, no
-  pydantic) as one pickle with equal strings, dates, lists and nested records shared, read by an
-  unpickler that admits only the record types; nothing is validated again, because the store is
+  pydantic) as one pickle with equal strings, numbers, dates, lists, maps and nested records
+  shared, each record pickled as a `tuple.__new__` call and memo entries nothing refers back to
+  dropped, read by an unpickler that admits only the record types; origins stay in per-kind
+  columns until something asks for them. Nothing is validated again, because the store is
   only written from validated records and its key covers the KB files, overlays, the archkb
-  version, the store format and the records' field layout. Results are frozen dataclasses and
+  version, the store format and the records' field layout. The key is found without reading
+  the KB files (git-index style): the store notes every file's path, size, mtime, ctime, inode
+  and device; when they all still match and no file changed within 2 s before they were noted
+  ("racy"), the noted content hash stands, else every file is hashed as before
+  (`tests/engine/test_store_stats.py`). `archkb recommend`'s plain command lines are parsed
+  without click (`archkb/cli/headline.py`; anything else goes to click). Results are frozen dataclasses and
   `--json` is written by `records.jsonable`; `tests/engine/test_lean_path.py` compares cached
   answers with `--no-cache` answers and with pydantic's serialisation, and
   `tests/test_architecture.py` checks that the headline commands import neither pydantic nor
@@ -827,3 +838,37 @@ What changed, found by profiling (pyinstrument, `python -X importtime`):
   the benchmark figure back to ~0.88 s. Batching validation per kind through a
   `TypeAdapter(list[Model])` was tried and was slower (1.02 s), so records are still validated
   one by one."""
+
+
+LEAN_READ_PATH = """Measured once on 2026-12-03 while developing (machine shared by five sessions, load
+average 4–8 on 2 cores, so wall times are about twice the CPU times); before = commit a8b2319,
+same run or same load. History, not re-measured by `make bench`.
+
+| figure | before → after |
+|---|---|
+| 100× cache key (in-process) | hash 2,724 files: 190 ms → stat them: 17 ms CPU (47 ms wall) |
+| 100× store read, CPU | 311 ms → 170 ms (records 203 ms → 150 ms, origins 50 ms → read as columns, built on use) |
+| 100× cached load, wall (key + read) | ~720 ms → ~400 ms |
+| 100× peak RSS, load + `recommend` | 176 MB → 96–108 MB |
+| 100× `recommend`, first call | 2.78 s → 1.26 s |
+| 1× `recommend` in-process (warm) | 39 ms → 23 ms |
+| CLI `recommend` ÷ stack import (same run) | 0.80 (last report) → 0.55–0.64 |
+
+- `engine/store.py`: the store is named after the roots and notes the files' stats next to the
+  content hash; a warm start stats the files (git-index style, racy files hashed). Records are
+  pickled as `tuple.__new__` calls (`records.new_record`, which the unpickler maps to the C
+  function), equal lists, maps and nested records are shared by identity, `pickletools.optimize`
+  drops memo entries nothing refers back to (fewer opcodes, a smaller memo: the peak during the
+  read fell with it), and origins go per kind as three columns (`kb.StoredOrigins`).
+- `archkb/cli/headline.py`: plain `recommend` command lines are parsed without click (a fifth
+  of the command's imports: click, inspect, uuid, …); `archkb/cli/base.py` holds what it shares
+  with the click commands. The warm path also no longer imports `tempfile`, `difflib`, `json`
+  (for text output) or OpenSSL (`hashlib`).
+- `engine/recommend.py`: "what would change the answer" ranks the qualifying blueprints again
+  under each addable need; it now asks a sentence-free failure check and score (held to
+  `blueprint_failures` / `score_terms` by a test) with each blueprint's compute found once.
+- Tried and left: per-kind tables read on first use (`recommend` reads services, the bulk, so
+  it saves little), a plain-text renderer instead of rich for piped output (rich's layout is
+  about a third of the command's own work, but byte-identical output could not be shown in the
+  time), `Console(emoji=False)` (saves rich's emoji table, but changes how `:name:` in KB text
+  prints)."""

@@ -39,11 +39,12 @@ WORK = HERE / ".synth"
 PY = sys.executable
 HEADLINE = ["recommend", "--needs", "serverless,eu"]
 RECOMMEND_FLOOR = (
-    "import archkb.cli, archkb.cli.recommend, archkb.engine.recommend, archkb.engine.store, "
-    "archkb.engine.needs, rich.console, rich.panel, rich.table"
+    "import archkb.cli, archkb.cli.headline, archkb.cli.recommend_render, archkb.engine.recommend, "
+    "archkb.engine.store, archkb.engine.needs, rich.console, rich.panel, rich.table"
 )
-"""The modules `archkb recommend` cannot avoid (click, the engine's plain records, results and
-query modules, rich), imported and nothing done: the floor under the CLI figure."""
+"""The modules `archkb recommend` cannot avoid (the click-free CLI path, the engine's plain
+records, results and query modules, rich), imported and nothing done: the floor under the CLI
+figure."""
 HEAVY = (
     "pydantic",
     "networkx",

@@ -70,18 +70,22 @@ def _load_yaml(root: Path) -> Any:
 
 
 def _load_cache(root: Path, store: Path) -> Any:
-    """What `load_knowledge_base` does on a warm cache: hash the KB files, read the store."""
-    from archkb.engine.store import fingerprint, read_store
+    """What `load_knowledge_base` does on a warm cache: stat the KB files (hash them when the
+    store's noted stats do not vouch for them), read the store."""
+    from archkb.engine.store import file_stats, read_current
 
     from archkb.runtime import long_lived
 
     with long_lived():  # as the CLI loads
-        return read_store(store, fingerprint([root]))
+        kb, _ = read_current(store, [root], file_stats([root]))
+    if kb is None:
+        raise RuntimeError(f"{store} does not hold {root}")
+    return kb
 
 
 def task_load(args: Result) -> Result:
     """KB load from YAML (parse + validate + integrity), the store build, the cached load."""
-    from archkb.engine.store import write_store
+    from archkb.engine.store import file_stats, write_store
 
     root, store = Path(args["root"]), Path(args["store"])
     kb_holder: list[Any] = []
@@ -89,8 +93,9 @@ def task_load(args: Result) -> Result:
         lambda: kb_holder.append(_load_yaml(root)), args["yaml_repeat"], before=kb_holder.clear
     )
     kb = kb_holder.pop()
+    stats = file_stats([root])  # before hashing, as `load_knowledge_base` takes them
     kb.fingerprint = _fingerprint(root)
-    build = _timed(lambda: write_store(kb, store), 1)[0]  # what the first run after an edit pays
+    build = _timed(lambda: write_store(kb, store, stats), 1)[0]  # the first run after an edit
     del kb
     cache_times = _timed(
         lambda: kb_holder.append(_load_cache(root, store)),

@@ -83,12 +83,22 @@ def kb_file_entries(root: Path) -> list[tuple[str, Path]]:
     matters because every `archkb` start hashes the KB files to find its cache.
     """
     root = root.resolve()
+    return [(os.sep.join(parts), root.joinpath(*parts)) for parts in _file_parts(str(root))]
+
+
+def kb_file_names(root: Path) -> tuple[str, list[str]]:
+    """The resolved root and `kb_file_entries`' relative paths, without a `Path` per file (the
+    cache key stats every KB file on every start; at 100× building the paths cost more than
+    the stats)."""
+    resolved = str(root.resolve())
+    return resolved, [os.sep.join(parts) for parts in _file_parts(resolved)]
+
+
+def _file_parts(root: str) -> list[tuple[str, ...]]:
     found: list[tuple[str, ...]] = []
-    _scan(str(root), (), found)
+    _scan(root, (), found)
     found.sort()
-    return [
-        (os.sep.join(parts), root.joinpath(*parts)) for parts in found[: MAX_FILES_PER_ROOT + 1]
-    ]
+    return found[: MAX_FILES_PER_ROOT + 1]
 
 
 def _scan(directory: str, prefix: tuple[str, ...], found: list[tuple[str, ...]]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .records import Blueprint, Need, NeedKind, Quality, Trait
+from .records import Blueprint, Need, NeedKind, Quality, ServiceScope, Trait
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -140,7 +140,29 @@ def _controls(kb: KnowledgeBase, need: Need, architectures: dict[str, ResolvedAr
     if scoped:
         who = ", ".join(kb.providers[p].short_name for p in scoped)
         text += f", and every service is on the provider's list of services in scope ({who})"
+        doubtful = [
+            kb.providers[p].short_name
+            for p in scoped
+            if _uses_unverified(kb, need.effects.in_scope[p], architectures[p])
+        ]
+        if doubtful:
+            text += (
+                ", some only as entries not yet confirmed on the provider's own list "
+                f"({', '.join(doubtful)})"
+            )
     return text
+
+
+def _uses_unverified(kb: KnowledgeBase, scope: ServiceScope, arch: ResolvedArchitecture) -> bool:
+    """Whether a design leans on an entry of the scope list that nobody confirmed."""
+    unverified = set(scope.unverified)
+    allowed = {*scope.services, *scope.exempt}
+    for component in arch.components:
+        service = kb.services[component.service]
+        entry = service.id if service.id in allowed else service.feature_of
+        if entry in unverified:
+            return True
+    return False
 
 
 def _qualities(kb: KnowledgeBase, blueprint: Blueprint, need: Need) -> str:

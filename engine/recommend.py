@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .needs import NeedsError, parse_needs
 from .reasons import plain_reasons
-from .records import Blueprint, NeedKind, Quality
+from .records import Blueprint, Component, NeedKind, Quality
 from .resolve import ResolutionPlan, build_architecture, plan_architecture
 from .results import (
     Exclusion,
@@ -66,6 +66,48 @@ def blueprint_failures(kb: KnowledgeBase, blueprint: Blueprint, needs: ParsedNee
                 f"need {need_id!r} wants the pattern {' or '.join(patterns)}; it is not used"
             )
     return failures
+
+
+def _fails(
+    kb: KnowledgeBase, blueprint: Blueprint, needs: ParsedNeeds, compute: list[Component]
+) -> bool:
+    """`bool(blueprint_failures(...))` without writing the sentences: `winners_by_added_need`
+    asks it for every candidate under every added need. `compute`: the blueprint's compute
+    components."""
+    if needs.compute_traits:
+        if not compute and not any(
+            n.id in blueprint.suits for n in needs.needs if n.effects.compute_traits
+        ):
+            return True
+        for trait in needs.compute_traits:
+            if any(trait not in kb.capabilities[c.capability].traits for c in compute):
+                return True
+    present = {c.capability for c in blueprint.components}
+    if any(not present & set(capabilities) for _, capabilities in needs.capability_groups):
+        return True
+    return any(not set(blueprint.patterns) & set(patterns) for _, patterns in needs.pattern_groups)
+
+
+def _score(
+    kb: KnowledgeBase, blueprint: Blueprint, needs: ParsedNeeds, compute: list[Component]
+) -> float:
+    """The score `score_terms` gives (its values, summed in its order), without the sentences."""
+    values: list[float] = [SUITS_BONUS for need in needs.needs if need.id in blueprint.suits]
+    present = {c.capability for c in blueprint.components}
+    for _, capabilities in needs.capability_groups:
+        if any(c in present for c in capabilities):
+            values.append(CAPABILITY_MATCH_BONUS)
+    if needs.compute_traits and compute:
+        values += [CAPABILITY_MATCH_BONUS] * len(needs.compute_traits)
+    for quality, weight in needs.weights.items():
+        values.append(weight * (blueprint.quality[quality] - NEUTRAL_RATING))
+    wanted = set(needs.ids)
+    for pattern_id in blueprint.patterns:
+        pattern = kb.patterns.get(pattern_id)
+        if pattern and wanted & set(pattern.satisfies):
+            values.append(PATTERN_BONUS)
+    values.sort(key=lambda v: (-abs(v), -v))  # equal keys are equal values: same sum
+    return round(sum(values), 2)
 
 
 def score_terms(kb: KnowledgeBase, blueprint: Blueprint, needs: ParsedNeeds) -> list[ScoreTerm]:
@@ -286,6 +328,10 @@ def winners_by_added_need(
     if len(ranked) < 2:
         return {}
     found: dict[str, str] = {}
+    compute = {
+        c.blueprint.id: [x for x in c.blueprint.components if kb.is_compute(x.capability)]
+        for c in ranked
+    }
     for need in sorted(kb.needs.values(), key=lambda n: n.id):
         if need.need_kind not in (NeedKind.capability, NeedKind.quality) or need.id in needs.ids:
             continue
@@ -293,7 +339,7 @@ def winners_by_added_need(
             more = parse_needs(kb, [*needs.ids, need.id])
         except NeedsError:
             continue
-        winner = _winner(kb, more, ranked, allowed)
+        winner = _winner(kb, more, ranked, allowed, compute)
         if winner is not None and winner != ranked[0].blueprint.id:
             found[need.id] = winner
     return found
@@ -326,20 +372,24 @@ def what_would_change(
 
 
 def _winner(
-    kb: KnowledgeBase, needs: ParsedNeeds, ranked: list[_Candidate], allowed: list[str]
+    kb: KnowledgeBase,
+    needs: ParsedNeeds,
+    ranked: list[_Candidate],
+    allowed: list[str],
+    compute: dict[str, list[Component]],
 ) -> str | None:
-    """The blueprint that would be first under `needs`, among the current candidates."""
+    """The blueprint that would be first under `needs`, among the current candidates
+    (`compute`: blueprint id → its compute components)."""
     best: tuple[float, int, int, str] | None = None
     for candidate in ranked:
         blueprint = candidate.blueprint
-        if blueprint_failures(kb, blueprint, needs):
+        if _fails(kb, blueprint, needs, compute[blueprint.id]):
             continue
         if needs.secondary_region and not any(
             not isinstance(plan_architecture(kb, blueprint, p, needs), str) for p in allowed
         ):
             continue
-        score = round(sum(t.value for t in score_terms(kb, blueprint, needs)), 2)
-        key = _order(score, blueprint)
+        key = _order(_score(kb, blueprint, needs, compute[blueprint.id]), blueprint)
         if best is None or key < best:
             best = key
     return best[3] if best else None

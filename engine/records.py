@@ -314,6 +314,8 @@ class ServiceScope(NamedTuple):
     checked: dt.date
     exempt: list[str]
     note: str | None
+    verified_against: str | None
+    unverified: list[str]
 
 
 class NeedEffects(NamedTuple):
@@ -469,6 +471,14 @@ def from_row(cls: type[Any], row: Any) -> Any:
 _new = tuple.__new__
 """Builds a named tuple without its Python-level `__new__` (half the cost); `from_row` checks
 the length that `__new__` would have checked."""
+
+
+def new_record(cls: type[Any], values: tuple[Any, ...]) -> Any:
+    """The record of `cls` holding `values`, as `tuple.__new__` builds it: what the compiled
+    store's pickle names for each record. Its unpickler calls `tuple.__new__` itself for this
+    name (no Python frame per record); the store is only written from whole records, so the
+    length `__new__` would check is right."""
+    return _new(cls, values)
 
 
 def plain(record: Any, kind: str) -> Any:

@@ -179,7 +179,8 @@ def _choose_service(
             who = kb.providers[provider].short_name
             return (
                 f"{need_id}: {who}'s list of services in scope for {need_id} has no "
-                f"service for {capability} ({names} not on it)"
+                f"service for {capability} ({names} not on it); "
+                f"{_list_basis(kb, need_id, provider)}"
             )
         candidates = kept
     for service in candidates:
@@ -241,7 +242,55 @@ def plan_architecture(
         usual = _candidates(kb, provider, capability_id)[0]
         if choice.id != usual.id:
             notes.append(_substitution_note(kb, role, usual, choice, regions, scopes))
+    notes.extend(_unverified_scope_notes(kb, provider, scopes, [p[5] for p in picks]))
     return ResolutionPlan(regions, picks, notes)
+
+
+def _list_basis(kb: KnowledgeBase, need_id: str, provider: str) -> str:
+    """How far archkb's copy of a provider's scope list can be trusted, for exclusion reasons."""
+    scope = kb.needs[need_id].effects.in_scope[provider]
+    who = kb.providers[provider].short_name
+    if scope.verified_against is None:
+        return f"archkb's list is not verified against {who}'s own list, check {scope.source}"
+    return (
+        f"the list was read from a copy of {scope.checked}, check {scope.source} for later changes"
+    )
+
+
+def _unverified_scope_notes(
+    kb: KnowledgeBase,
+    provider: str,
+    scopes: tuple[tuple[str, frozenset[str]], ...],
+    chosen: list[Service],
+) -> list[str]:
+    """Name the chosen services that a scope list holds only as unverified entries: the design
+    may use them, but nobody has seen them on the provider's own list."""
+    notes: list[str] = []
+    for need_id, allowed in scopes:
+        scope = kb.needs[need_id].effects.in_scope[provider]
+        if not scope.unverified:
+            continue
+        unverified = set(scope.unverified)
+        names = sorted(
+            {s.name for s in chosen if (s.id if s.id in allowed else s.feature_of) in unverified}
+        )
+        if not names:
+            continue
+        who = kb.providers[provider].short_name
+        if scope.verified_against is None:
+            notes.append(
+                f"Unverified scope ({need_id}): no copy of {who}'s own list could be read, so "
+                f"none of this design's services is confirmed in scope; confirm at {scope.source} "
+                "before they hold regulated data."
+            )
+            continue
+        one = len(names) == 1
+        notes.append(
+            f"Unverified scope ({need_id}): {_join(names)} {'is' if one else 'are'} on archkb's "
+            f"list for {who} but not on the copy of {who}'s own list of {scope.checked}; confirm "
+            f"at {scope.source} before {'it holds' if one else 'they hold'} regulated data."
+        )
+    return notes
 
 
 def _substitution_note(
@@ -350,3 +399,7 @@ def build_architecture(
         notes=list(plan.notes),
         highly_available=available,
     )
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -390,6 +390,24 @@ class ServiceScope(BaseModel):
     """Services the list leaves out because they hold no regulated data (access policies), which
     a design under the need may still use; say why in `note`."""
     note: Text | None = None
+    verified_against: SourceUrl | None = None
+    """Where the entries were read when not off the live `source` page: a dated copy of the
+    provider's own list (its date is `checked`). None when no copy of the list could be read."""
+    unverified: list[Slug] = []
+    """Entries of `services` that the list read at `verified_against` does not name (kept from an
+    earlier compilation, or parts the list does not name on their own). The recommender uses
+    them but says they are unverified; with no `verified_against`, every entry is unverified."""
+
+    @model_validator(mode="after")
+    def _unverified_entries_are_listed(self) -> ServiceScope:
+        stray = sorted(set(self.unverified) - set(self.services))
+        if stray:
+            raise ValueError(f"unverified entries not in services: {', '.join(stray)}")
+        if self.verified_against is None and set(self.unverified) != set(self.services):
+            raise ValueError(
+                "no verified_against: every entry of services must be listed as unverified"
+            )
+        return self
 
 
 class NeedEffects(BaseModel):

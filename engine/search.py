@@ -3,7 +3,6 @@ search."""
 
 from __future__ import annotations
 
-import difflib
 import re
 import sqlite3
 from collections import defaultdict
@@ -170,6 +169,8 @@ def _token_matches(index: NameIndex, norm: str) -> list[str]:
 
 
 def _fuzzy(index: NameIndex, query: str) -> Resolution:
+    import difflib  # only near misses need it; a headline command should not import it
+
     norm = normalize(query)
     close = difflib.get_close_matches(
         norm, _plausible(index, norm, FUZZY_CUTOFF), n=6, cutoff=FUZZY_CUTOFF

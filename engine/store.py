@@ -1,4 +1,5 @@
-"""The compiled KB: a SQLite file (records, edges, FTS5 index) cached by content hash.
+"""The compiled KB: a SQLite file (records, edges, FTS5 index) per list of KB roots, holding
+the KB for one content hash of their files (found from the files' stats on a warm start).
 
 Reading the cache uses the stdlib `sqlite3` and `pickle` only (fast start-up, no pydantic);
 building it uses sqlite-utils. The cache is an optimisation: every failure to read or write it
@@ -10,25 +11,32 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import hashlib
 import io
 import json
 import os
 import pickle
 import sqlite3
-import tempfile
+import time
+from array import array
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .kb import KnowledgeBase, Origin
+from .kb import KnowledgeBase, Origin, StoredOrigins
 from .kinds import KINDS
-from .load import LoadedRecord, builtin_kb_root, kb_file_entries
-from .records import ROW_LAYOUT, jsonable
+from .load import LoadedRecord, builtin_kb_root, kb_file_entries, kb_file_names
+from .records import ROW_LAYOUT, jsonable, new_record
 
-STORE_FORMAT = 5
+STORE_FORMAT = 6
 """Bump when the table layout changes; part of the cache key. 2: the `names` table; 5: the
-`tables` table (each kind's plain records, and the origins, pickled)."""
+`tables` table (each kind's plain records, and the origins, pickled); 6: records pickled as
+`tuple.__new__` calls, origins per kind in columns, the KB files' stats in `meta`."""
+
+RACY_NS = 2_000_000_000
+"""A KB file changed less than this long before the store noted the files' stats is "racy" (as
+in git's index): a second change within the same timestamp tick of a coarse file-system clock
+(1–2 s on some file systems) would leave its stats as they were, so its content is hashed."""
 
 
 def cache_dir() -> Path:
@@ -45,12 +53,32 @@ def kb_roots(overlays: Sequence[Path] = ()) -> list[Path]:
     return [builtin_kb_root(), *env, *overlays]
 
 
+def _small_sha256(data: bytes) -> Any:
+    """SHA-256 for the warm path's small inputs (the file stats, the roots) from CPython's own
+    module where it has one: `hashlib` loads OpenSSL, a few percent of `archkb recommend`'s
+    start-up. Contents are hashed with `hashlib` (faster on large inputs)."""
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,unused-ignore]  # ≤ 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # ≥ 3.12
+        except ImportError:
+            from hashlib import sha256
+    return sha256(data)
+
+
+def _layout_header() -> str:
+    from .version import VERSION
+
+    return f"archkb {VERSION} store {STORE_FORMAT}\n{ROW_LAYOUT}\n"
+
+
 def fingerprint(roots: Sequence[Path]) -> str:
     """Hash of archkb's version, the store format, the plain records' field layout and every KB
     file's path and bytes."""
-    from .version import VERSION
+    import hashlib
 
-    digest = hashlib.sha256(f"archkb {VERSION} store {STORE_FORMAT}\n{ROW_LAYOUT}\n".encode())
+    digest = hashlib.sha256(_layout_header().encode())
     for index, root in enumerate(roots):
         digest.update(f"root {index}\n".encode())
         if not root.is_dir():
@@ -66,10 +94,140 @@ def fingerprint(roots: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class FileStats:
+    """What `os.stat` says about every KB file: the cache key's cheap stand-in for their bytes."""
+
+    digest: str
+    """Hash of each file's path, size, mtime, ctime, inode and device, per root in order."""
+    newest_ns: int
+    """The latest mtime or ctime among the files."""
+    taken_ns: int
+    """The wall clock just before the files were looked at."""
+
+
+def file_stats(roots: Sequence[Path]) -> FileStats:
+    """Stat every KB file of the roots (the files `fingerprint` reads, in the same order).
+
+    Any change to a file's bytes moves its mtime and ctime (ctime cannot be set back), an
+    added, removed or replaced file changes the list or an inode, so equal stats mean equal
+    files — except for a change within one tick of the clock that stamped the files, which is
+    what `RACY_NS` guards against.
+    """
+    taken = time.time_ns()
+    digest = _small_sha256(_layout_header().encode())
+    newest = 0
+    for index, root in enumerate(roots):
+        if not root.is_dir():
+            digest.update(f"root {index} {root}: missing\n".encode(errors="surrogateescape"))
+            continue
+        base, names = kb_file_names(root)
+        lines = [f"root {index} {base}"]
+        for name in names:
+            try:
+                st = os.stat(os.path.join(base, name))
+            except OSError:
+                lines.append(f"{name}\0unreadable")
+                continue
+            lines.append(
+                f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0{st.st_dev}"
+            )
+            newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+        digest.update("\n".join(lines).encode(errors="surrogateescape"))
+        digest.update(b"\n")
+    return FileStats(digest.hexdigest(), newest, taken)
+
+
+def store_path(roots: Sequence[Path]) -> Path:
+    """The compiled store for these roots (in this order) and this build of archkb.
+
+    Named after the roots, not the files' content, so a warm start can find it before hashing
+    anything: the store's `meta` says which content (`fingerprint`) it holds and which file
+    stats that content had.
+    """
+    digest = _small_sha256(_layout_header().encode())
+    for root in roots:
+        digest.update(f"{root.resolve()}\n".encode(errors="surrogateescape"))
+    return cache_dir() / f"kb-{digest.hexdigest()[:24]}.sqlite"
+
+
+def _stats_check(key: str, stats_digest: str) -> str:
+    """Binds the stats noted in a store to the fingerprint they were taken for."""
+    return str(_small_sha256(f"{key}\n{stats_digest}".encode()).hexdigest())
+
+
+def store_meta(path: Path) -> dict[str, str]:
+    """The `meta` rows of a store; ValueError when it is of another format."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        meta = dict(conn.execute("select key, value from meta"))
+    finally:
+        conn.close()
+    if meta.get("format") != str(STORE_FORMAT):
+        raise ValueError(f"store format {meta.get('format')} is not {STORE_FORMAT}")
+    return meta
+
+
+def current_key(meta: dict[str, str], roots: Sequence[Path], stats: FileStats) -> tuple[str, bool]:
+    """The fingerprint of the roots' files now, and whether the store's noted stats vouched
+    for it (True: no file was read).
+
+    The stats vouch when they equal the files' stats now and no file had changed within
+    `RACY_NS` before they were noted; otherwise every file is hashed (`fingerprint`).
+    Raises ValueError when the store's stats belong to another fingerprint than its own.
+    """
+    if meta.get("stats") == stats.digest:
+        key = meta.get("fingerprint", "")
+        if meta.get("stats_check") != _stats_check(key, stats.digest):
+            raise ValueError("store's file stats do not belong to its fingerprint")
+        if stats.newest_ns < int(meta.get("stats_time", "0")) - RACY_NS:
+            return key, True
+    return fingerprint(roots), False
+
+
+def note_stats(path: Path, key: str, stats: FileStats) -> None:
+    """Note in the store that `stats` are its files' stats, if it still holds `key`'s KB, so
+    the next start trusts them (best effort: a read-only cache is only slower)."""
+    rows = [
+        ("stats", stats.digest),
+        ("stats_check", _stats_check(key, stats.digest)),
+        ("stats_time", str(stats.taken_ns)),
+    ]
+    with contextlib.suppress(sqlite3.Error, OSError):
+        conn = sqlite3.connect(path, timeout=1)
+        try:
+            with conn:
+                found = conn.execute("select value from meta where key = 'fingerprint'").fetchone()
+                if found and found[0] == key:
+                    conn.executemany("insert or replace into meta (key, value) values (?, ?)", rows)
+        finally:
+            conn.close()
+
+
+def read_current(
+    path: Path, roots: Sequence[Path], stats: FileStats
+) -> tuple[KnowledgeBase | None, str]:
+    """The store's KB if it holds the roots' files as they are now (else None: they changed),
+    and their fingerprint. Raises sqlite3.Error/ValueError/KeyError/OSError when the store is
+    unreadable or damaged."""
+    meta = store_meta(path)
+    key, trusted = current_key(meta, roots, stats)
+    if key != meta.get("fingerprint"):
+        return None, key
+    kb = read_store(path, key)
+    if not trusted:
+        note_stats(path, key, stats)
+    return kb, key
+
+
 def load_knowledge_base(
     overlays: Sequence[Path] = (), *, use_cache: bool = True
 ) -> tuple[KnowledgeBase, list[str]]:
     """Load the KB (built-in + overlays), from the compiled cache when it is current.
+
+    A warm start stats the KB files (`file_stats`) and reads the store's records when the
+    stats it noted still hold; otherwise it hashes the files, and reads the store only when it
+    holds that content (then notes the new stats), else builds it again from YAML.
 
     Returns:
         The KnowledgeBase and warnings (cache problems) for the caller to show.
@@ -79,21 +237,23 @@ def load_knowledge_base(
     """
     roots = kb_roots(overlays)
     warnings: list[str] = []
-    key = fingerprint(roots)
-    path = cache_dir() / f"kb-{key[:24]}.sqlite"
+    stats = file_stats(roots)
+    path = store_path(roots)
+    key: str | None = None
     if use_cache and path.exists():
         try:
-            kb = read_store(path, key)
-            return kb, warnings
+            current, key = read_current(path, roots, stats)
+            if current is not None:
+                return current, warnings
         except (sqlite3.Error, ValueError, KeyError, OSError) as exc:
             warnings.append(f"cache {path} is unreadable ({exc}); rebuilding it")
     from .load import load_records
 
     kb = KnowledgeBase.from_records(load_records(roots))
-    kb.fingerprint = key
+    kb.fingerprint = key or fingerprint(roots)
     if use_cache:
         try:
-            write_store(kb, path)
+            write_store(kb, path, stats)
             kb.store_path = path
             _prune_old_caches(path)
         except OSError as exc:
@@ -103,13 +263,20 @@ def load_knowledge_base(
     return kb, warnings
 
 
-def write_store(kb: KnowledgeBase, path: Path) -> None:
-    """Write the compiled KB atomically: build a temp file beside `path`, then rename."""
+def write_store(kb: KnowledgeBase, path: Path, stats: FileStats | None = None) -> None:
+    """Write the compiled KB atomically: build a temp file beside `path`, then rename.
+
+    `stats`: the KB files' stats, taken before `kb.fingerprint` was computed (they are noted
+    only when given)."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".sqlite", dir=path.parent)
     os.close(fd)
     try:
         build_database(kb, Path(tmp))
+        if stats is not None:
+            note_stats(Path(tmp), kb.fingerprint, stats)
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -254,12 +421,20 @@ def _nested_without_defaults(value: Any, schema: Any) -> Any:
 def _pickled_tables(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
     """The KB's tables and origins as one pickle (the one row of the `tables` table).
 
-    Equal strings, dates, lists of them and hashable nested records are shared first, so the
-    pickle holds each once and unpickling builds each once: KB text repeats a lot (capability
-    and provider ids, Terraform types, source URLs, file names, empty lists, the default
-    lifecycle), and a KB read from the store then costs time and memory per distinct value, not
-    per occurrence. Records are read-only, so a list two records share is never changed.
+    Equal values are shared first (`_shared`), so the pickle holds each once and unpickling
+    builds each once: KB text repeats a lot (capability and provider ids, Terraform types,
+    source URLs, file names, empty lists and maps, the default lifecycle), and a KB read from
+    the store then costs time and memory per distinct value, not per occurrence. Records are
+    read-only, so a list or map two records share is never changed.
+
+    Records are pickled as `new_record(cls, values)` (`_RecordPickler`), and memo entries that
+    nothing refers back to are dropped (`pickletools.optimize`): both halve what unpickling
+    does per record. Origins go per kind as three columns in the order of the kind's ids —
+    ids (the records' own strings), files, lines — which `StoredOrigins` turns into a mapping
+    only when something asks.
     """
+    import pickletools
+
     shared: dict[Any, Any] = {}
     tables: dict[str, Any] = {
         kind: {
@@ -268,33 +443,67 @@ def _pickled_tables(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
         }
         for kind in KINDS
     }
-    tables["origins"] = {
-        key: _shared(Origin(*kb.origins[key]), shared) for key in sorted(kb.origins)
-    }
-    yield {"name": "kb", "data": pickle.dumps(tables, protocol=5)}
+    origins: dict[str, tuple[list[str], list[str], bytes]] = {}
+    for kind in KINDS:
+        ids = list(tables[kind])
+        found = [kb.origins.get(f"{kind}/{record_id}", Origin("", None)) for record_id in ids]
+        origins[kind] = (
+            ids,
+            [_shared(origin.file, shared) for origin in found],
+            array("i", [origin.line or 0 for origin in found]).tobytes(),
+        )
+    tables["origins"] = origins
+    buffer = io.BytesIO()
+    _RecordPickler(buffer, protocol=5).dump(tables)
+    yield {"name": "kb", "data": pickletools.optimize(buffer.getvalue())}
 
 
 def _shared(value: Any, shared: dict[Any, Any]) -> Any:
-    """`value` with every equal str, date, list of hashables and hashable record replaced by one
-    shared instance."""
+    """`value` with every equal str, number, date, list, map and record replaced by one shared
+    instance.
+
+    Scalars are keyed by type and value; lists, maps and records by their type and the
+    identities of their (already shared) items, in order — so `[1]` and `[True]`, or two maps
+    with the same items in another order, stay apart. `shared` keeps every instance it hands
+    out alive, which keeps those identities unique while it is in use.
+    """
     kind = type(value)
-    if kind is str or kind is dt.date:
+    if kind is str or kind is int or kind is float or kind is dt.date:
         return shared.setdefault((kind, value), value)
     if kind is list:
         items = [_shared(v, shared) for v in value]
-        try:
-            return shared.setdefault((list, tuple(items)), items)
-        except TypeError:  # holds a list or dict
-            return items
+        return shared.setdefault((list, *map(id, items)), items)
     if kind is dict:
-        return {_shared(k, shared): _shared(v, shared) for k, v in value.items()}
-    if hasattr(kind, "_fields"):  # a plain record or Origin (named tuples)
-        rebuilt = kind(*[_shared(v, shared) for v in value])
-        try:
-            return shared.setdefault((kind, rebuilt), rebuilt)
-        except TypeError:  # holds a list or dict: not hashable, not shared
-            return rebuilt
-    return value
+        pairs = {_shared(k, shared): _shared(v, shared) for k, v in value.items()}
+        return shared.setdefault((dict, *(id(x) for pair in pairs.items() for x in pair)), pairs)
+    if kind in _RECORD_CLASSES:
+        fields = [_shared(v, shared) for v in value]
+        return shared.setdefault((kind, *map(id, fields)), new_record(kind, tuple(fields)))
+    return value  # None, booleans and enum members: one instance each already
+
+
+def _record_classes() -> frozenset[type[Any]]:
+    from . import records
+
+    return frozenset(
+        value
+        for value in vars(records).values()
+        if isinstance(value, type) and issubclass(value, tuple) and hasattr(value, "_fields")
+    )
+
+
+_RECORD_CLASSES = _record_classes()
+"""The plain record types (named tuples) of `records.py`, nested ones included."""
+
+
+class _RecordPickler(pickle.Pickler):
+    """Pickles each plain record as `new_record(cls, values)` rather than the named tuple's own
+    `cls.__new__(cls, *values)`, a Python function call per record when unpickled."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) in _RECORD_CLASSES:
+            return new_record, (type(obj), tuple(obj))
+        return NotImplemented
 
 
 class _BlobReader(io.RawIOBase):
@@ -313,11 +522,13 @@ class _BlobReader(io.RawIOBase):
 
 
 class _StoreUnpickler(pickle.Unpickler):
-    """Unpickles only what `_pickled_tables` writes: the plain record types, their enums,
-    dates and `Origin`. Any other class in a (damaged or planted) store is an error, so reading
-    the cache can never run code it names."""
+    """Unpickles only what `_pickled_tables` writes: the plain record types, their enums and
+    dates, and `new_record`, for which it calls `tuple.__new__` directly. Any other name in a
+    (damaged or planted) store is an error, so reading the cache can never run code it names."""
 
     def find_class(self, module: str, name: str) -> Any:
+        if module == new_record.__module__ and name == new_record.__name__:
+            return tuple.__new__
         allowed = _ALLOWED.get(module)
         if allowed is None or name not in allowed:
             raise ValueError(f"store names a type it may not hold: {module}.{name}")
@@ -332,10 +543,20 @@ def _allowed_types() -> dict[str, set[str]]:
         for name, value in vars(records).items()
         if isinstance(value, type) and value.__module__ == records.__name__
     }
-    return {records.__name__: own, Origin.__module__: {"Origin"}, "datetime": {"date"}}
+    return {records.__name__: own, "datetime": {"date"}}
 
 
 _ALLOWED = _allowed_types()
+_TABLE_FIELDS = {
+    kind: "categories"
+    if kind == "category"
+    else "capabilities"
+    if kind == "capability"
+    else kind + "s"
+    for kind in KINDS
+}
+"""Kind → the `KnowledgeBase` field holding its table."""
+_LINE_BYTES = array("i").itemsize
 
 
 def read_store(path: Path, expected_fingerprint: str | None = None) -> KnowledgeBase:
@@ -365,9 +586,14 @@ def read_store(path: Path, expected_fingerprint: str | None = None) -> Knowledge
             tables = _StoreUnpickler(io.BufferedReader(_BlobReader(blob), 1 << 16)).load()
         if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
             raise ValueError("store tables are not mappings")
-        kb.origins = tables.pop("origins")
+        origins = tables.pop("origins")
         for kind, table in tables.items():
-            kb.table(kind).update(table)  # KeyError on an unknown kind
+            kb.table(kind)  # KeyError on an unknown kind
+            setattr(kb, _TABLE_FIELDS[kind], table)  # the unpickled dict itself, not a copy
+            ids, files, lines = origins[kind]
+            if not len(ids) == len(files) == len(lines) // _LINE_BYTES == len(table):
+                raise ValueError(f"store's origins of {kind} do not match its records")
+        kb.origins = StoredOrigins(origins)
     except (pickle.UnpicklingError, EOFError, TypeError, AttributeError) as exc:
         raise ValueError(f"store holds a damaged table ({exc})") from exc
     finally:

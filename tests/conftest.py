@@ -28,6 +28,61 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.pop("ARCHKB_PATH", None)
 
 
+TERRAFORM_TESTS = "tests/exports/test_iac_terraform.py"
+
+
+@pytest.fixture(scope="session")
+def terraform_job(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder the session's Terraform job (tests/exports/terraform_job.py) writes into:
+    one per test run, shared by all xdist workers."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "terraform-job"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _start_terraform_job(request: pytest.FixtureRequest, _private_cache: None) -> None:
+    """Start the Terraform job as the session begins when it runs any Terraform test, so its
+    minutes of checkov overlap the rest of the suite instead of trailing it."""
+    if any(item.nodeid.startswith(TERRAFORM_TESTS) for item in request.session.items):
+        from tests.exports import terraform_job
+
+        terraform_job.start(request.getfixturevalue("terraform_job"))
+
+
+SHARED_SETUP = (
+    "tests/exports/test_iac_other.py",
+    "tests/exports/test_iac_roundtrip.py",
+    "tests/exports/test_iac_flows.py",
+    "tests/exports/test_iac_defects.py",
+    "tests/exports/test_iac_profiles.py",
+    "tests/engine/test_terraform_migration.py",
+    "tests/engine/test_terraform_reader.py",
+    "tests/benchmarks/test_synth_smoke.py",
+)
+"""Files whose tests share an expensive module-scoped fixture (every stack rendered and read,
+a checkov or cfn-lint run, a synthetic KB): each runs on one xdist worker (`--dist
+loadgroup`), so the fixture is built once; every other test goes to whichever worker is free."""
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group the SHARED_SETUP files' tests per file; run the tests that read the Terraform
+    job's checkov results last (in collection order otherwise), so the job has the whole
+    session to finish and no worker waits idle for it."""
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        if path in SHARED_SETUP:
+            item.add_marker(pytest.mark.xdist_group(name=path))
+    waiting = [i for i in items if i.nodeid.startswith(TERRAFORM_TESTS) and _reads_scan(i)]
+    if waiting:
+        chosen = set(map(id, waiting))
+        items[:] = [i for i in items if id(i) not in chosen] + waiting
+
+
+def _reads_scan(item: pytest.Item) -> bool:
+    return "scan" in getattr(item, "fixturenames", ())
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     """The built-in KB, loaded from YAML (validated, integrity-checked)."""

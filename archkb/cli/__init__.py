@@ -1,83 +1,37 @@
-"""The `archkb` command line: thin click commands over the engine (parse → call → render).
+"""The `archkb` command line (`main`). The click group is `archkb.cli.cli` (in `app.py`).
 
-Heavy modules (networkx, textual, diagrams, sqlite_utils) are imported inside the commands that
-need them so `archkb --help` and the headline commands stay fast.
+`main` answers the headline command's plain forms (`archkb [--kb DIR]… [--no-cache] recommend
+--needs …`, see `headline.py`) without importing click, and hands everything else — help,
+other commands, anything it does not parse exactly as click would — to the click group.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Any
 
-import click
-
-from archkb import __version__
-
-from .common import AppContext
-from .lazy import LazyGroup
-
-COMMAND_MODULES = {
-    "validate": "core",
-    "stats": "core",
-    "list": "core",
-    "show": "core",
-    "search": "core",
-    "graph": "core",
-    "compare": "core",
-    "recommend": "recommend",
-    "why-not": "recommend",
-    "map": "mapping",
-    "export": "export",
-    "tui": "tui",
-    "validate-iac": "validate_iac",
-}
-"""Command name → module in this package that defines `<name>_command` (imported on demand)."""
-
-
-@click.group(
-    cls=LazyGroup,
-    commands=COMMAND_MODULES,
-    invoke_without_command=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-@click.option(
-    "--kb",
-    "overlays",
-    multiple=True,
-    type=click.Path(path_type=str),
-    help="Overlay KB folder (same layout as the built-in kb/); repeatable. "
-    "$ARCHKB_PATH adds more (os.pathsep-separated).",
-)
-@click.option("--no-cache", is_flag=True, help="Load from YAML, ignoring the compiled cache.")
-@click.version_option(__version__, prog_name="archkb")
-@click.pass_context
-def cli(ctx: click.Context, overlays: tuple[str, ...], no_cache: bool) -> None:
-    """archkb: architecture knowledge graph and decision assistant for AWS, Azure and GCP.
-
-    \b
-    Examples:
-      archkb recommend --needs serverless,eu --explain
-      archkb map "AWS Lambda" --to azure,gcp
-      archkb show pattern/cqrs
-      archkb search queue
-
-    With no command, in a terminal, it opens the terminal UI (`archkb tui`).
-
-    Exit codes: 0 ok, 1 nothing found, 2 bad input or usage.
-    """
-    ctx.obj = AppContext(overlays=overlays, use_cache=not no_cache)
-    if ctx.invoked_subcommand is None:
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            from .tui import tui_command
-
-            ctx.invoke(tui_command)
-        else:
-            click.echo(ctx.get_help())
+if TYPE_CHECKING:
+    from .app import cli as cli
 
 
 def main() -> None:
     """Console entry point."""
     try:
+        from .headline import run_headline
+
+        if run_headline(sys.argv[1:]):
+            return
+        from .app import cli
+
         cli(prog_name="archkb")
     except BrokenPipeError:  # `archkb list service | head`
         sys.stderr.close()
         sys.exit(0)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "cli":  # imported on demand: click is not needed by the headline command
+        from .app import cli
+
+        return cli
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,64 +1,26 @@
-"""What every command shares: the loaded KB, errors with exit codes, JSON output, the console."""
+"""Click helpers every command shares (options, the app context of a click context); the rest
+lives in `base.py`, which needs no click, and is re-exported here."""
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.table import Table
-
-    from archkb.engine.kb import KnowledgeBase
+from .base import EXIT_BAD_INPUT as EXIT_BAD_INPUT
+from .base import EXIT_NOT_FOUND as EXIT_NOT_FOUND
+from .base import EXIT_OK as EXIT_OK
+from .base import PIPED_WIDTH as PIPED_WIDTH
+from .base import AppContext as AppContext
+from .base import CliProblem as CliProblem
+from .base import console as console
+from .base import print_json as print_json
+from .base import print_table as print_table
+from .base import provider_list as provider_list
+from .base import split_csv as split_csv
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
-
-
-class CliProblem(click.ClickException):
-    """An expected failure: printed as one clear message, then exit with `exit_code`."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"archkb: {self.message}", err=True)
-
-
-@dataclass
-class AppContext:
-    overlays: tuple[str, ...] = ()
-    use_cache: bool = True
-    _kb: KnowledgeBase | None = field(default=None, repr=False)
-
-    def kb(self) -> KnowledgeBase:
-        """Load the KB once per invocation; KB problems become exit 2 with every location."""
-        if self._kb is None:
-            from archkb.engine.errors import KbLoadError
-            from archkb.engine.store import load_knowledge_base
-            from archkb.runtime import long_lived
-
-            try:
-                with long_lived():
-                    self._kb, warnings = load_knowledge_base(
-                        [Path(p) for p in self.overlays], use_cache=self.use_cache
-                    )
-            except KbLoadError as exc:
-                lines = [str(p) for p in exc.problems]
-                raise CliProblem(
-                    f"the knowledge base has {len(lines)} problem(s):\n  " + "\n  ".join(lines)
-                ) from None
-            for warning in warnings:
-                click.echo(f"archkb: warning: {warning}", err=True)
-        return self._kb
 
 
 def app(ctx: click.Context) -> AppContext:
@@ -97,55 +59,3 @@ def providers_option(func: F) -> F:
         show_default=True,
         help="aws, azure, gcp, a comma list, or all.",
     )(func)
-
-
-def print_json(data: Any) -> None:
-    """JSON to stdout: sorted keys where the data is a dict of records, UTF-8, trailing newline."""
-    from archkb.engine.records import jsonable
-
-    data = jsonable(data)
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
-PIPED_WIDTH = 100_000
-"""Columns a table may use when stdout is not a terminal: as many as its longest cells need
-(rich would squeeze it into 80 and wrap cells), so each row stays one line for grep and awk."""
-
-
-def console() -> Console:
-    from rich.console import Console
-
-    out = Console(highlight=False)
-    out.soft_wrap = not out.is_terminal  # piped: lines are not re-wrapped
-    return out
-
-
-def print_table(table: Table) -> None:
-    """Print a rich table; piped, at its natural width (up to PIPED_WIDTH) instead of squeezed
-    into 80 columns, so cells are neither cut short nor broken mid-word."""
-    out = console()
-    if out.is_terminal:
-        out.print(table)
-        return
-    from rich.measure import Measurement
-
-    natural = Measurement.get(out, out.options.update_width(PIPED_WIDTH), table).maximum
-    out.width = min(max(natural, out.width), PIPED_WIDTH)  # this console prints only the table
-    out.print(table)
-
-
-def split_csv(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
-
-
-def provider_list(kb: KnowledgeBase, value: str | None, option: str) -> list[str]:
-    """Parse `aws,azure` or `all` against the KB's providers (exit 2 on unknown ones)."""
-    names = split_csv(value)
-    if not names or names == ["all"]:
-        return sorted(kb.providers)
-    unknown = [n for n in names if n not in kb.providers]
-    if unknown:
-        raise CliProblem(
-            f"{option}: unknown provider {', '.join(unknown)} (known: {', '.join(sorted(kb.providers))}, all)"
-        )
-    return names

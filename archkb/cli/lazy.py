@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import IO, Any
 
 import click
+
+from .base import CliProblem
+
+
+class _ShownProblem(click.ClickException):
+    """A `CliProblem` as click's main loop expects it: shown the same way, same exit code."""
+
+    def __init__(self, problem: CliProblem) -> None:
+        super().__init__(problem.message)
+        self.exit_code = problem.exit_code  # type: ignore[misc]  # click declares it on the class
+        self.problem = problem
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        self.problem.show()
 
 
 class LazyGroup(click.Group):
@@ -27,3 +41,9 @@ class LazyGroup(click.Group):
         module = importlib.import_module(f"archkb.cli.{module_name}")
         command: click.Command = getattr(module, name.replace("-", "_") + "_command")
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CliProblem as problem:
+            raise _ShownProblem(problem) from None

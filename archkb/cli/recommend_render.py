@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .common import console
+from .base import console
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -168,6 +168,10 @@ class ModuleSpec(_Entry):
     """Its health checks move traffic between regions (a global load balancer in front): a
     second region then needs no DNS failover record."""
     replica_inputs: list[ReplicaInput] = []
+    replicates: str | None = None
+    """How a service the engine places globally still keeps a copy in the second region when
+    there is one, because where it stores data is ours to choose (Secret Manager's
+    user-managed replicas)."""
     links: list[Link] = []
     network: NetworkAsk = NetworkAsk()
     aliases: list[str] = []

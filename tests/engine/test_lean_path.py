@@ -114,3 +114,120 @@ def test_mappings_serialise_as_pydantic_would(
     adapter: TypeAdapter[Any] = TypeAdapter(ServiceMapping)
     checked = adapter.validate_python(lean, strict=True)
     assert adapter.dump_python(checked, mode="json") == jsonable(lean) == jsonable(full)
+
+
+def test_store_holds_the_records_and_origins_of_the_yaml(
+    kb: KnowledgeBase, stored: KnowledgeBase
+) -> None:
+    """Records (shared values and all) and origins (kept in columns until asked) read back as
+    the YAML load built them."""
+    from archkb.engine.kinds import KINDS
+
+    for kind in KINDS:
+        assert stored.table(kind) == kb.table(kind), kind
+        assert [jsonable(r) for r in stored.table(kind).values()] == [
+            jsonable(r) for r in kb.table(kind).values()
+        ]
+    assert dict(stored.origins) == dict(kb.origins)
+    assert stored.origins["service/aws-lambda"] == kb.origins["service/aws-lambda"]
+    assert len(stored.origins) == sum(kb.counts().values())
+
+
+HEADLINE_CASES = [
+    *[case for case in CASES if case[0] == "recommend"],
+    ["recommend", "--needs=serverless,eu", "--top=1"],
+    ["recommend", "--json", "--provider", "gcp", "--needs", "batch,apac", "--top", "0"],
+    ["recommend", "--needs", "hipaa,us"],  # only constraints: all qualifying, unranked
+    ["recommend", "--needs", "hipaa,us", "--top", "3"],  # the same with --top given
+    ["recommend", "--needs", "nonsense-need"],  # exit 2
+    ["recommend", "--needs", "serverless,eu", "--provider", "ibm"],  # exit 2
+    ["recommend", "--needs", "hybrid,serverless"],  # nothing qualifies: exit 1
+    ["recommend", "--needs", "hybrid,serverless", "--json"],
+    ["recommend", "--needs", "kubernetes,serverless", "--provider", "aws"],  # a clash: exit 2
+    ["--no-cache", "recommend", "--needs", "eu", "--json"],
+]
+
+
+@pytest.mark.parametrize("args", HEADLINE_CASES, ids=[" ".join(c) for c in HEADLINE_CASES])
+def test_recommend_without_click_answers_as_click(
+    args: list[str], warm: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`main` runs plain `recommend` command lines without click (`archkb.cli.headline`): same
+    output, messages and exit code as the click command."""
+    from archkb.cli.headline import parse_headline, run_headline
+
+    monkeypatch.setenv("ARCHKB_CACHE_DIR", str(warm))
+    assert parse_headline(args) is not None
+    code = 0
+    try:
+        assert run_headline(args)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    fast = capsys.readouterr()
+    click = run_cli(*args)
+    assert (fast.out, fast.err, code) == (click.stdout, click.stderr, click.exit_code)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["recommend", "--help"],
+        ["recommend"],  # --needs missing: click's usage error
+        ["recommend", "--needs"],
+        ["recommend", "--needs", "eu", "--needs", "us"],  # repeated
+        ["recommend", "--needs", "eu", "--top", "101"],  # out of range
+        ["recommend", "--needs", "eu", "--top", "-1"],
+        ["recommend", "--needs", "eu", "--top", "1_0"],
+        ["recommend", "--needs", "--json"],  # a value that looks like an option
+        ["recommend", "--needs", "eu", "--json=yes"],
+        ["recommend", "--needs", "eu", "extra"],
+        ["recommend", "--needs", "eu", "--no-cache"],  # a group option after the command
+        ["--kb", "recommend"],
+        ["--kb=", "recommend", "--needs", "eu"],
+        ["--version"],
+        ["map", "AWS Lambda"],
+        ["why-not", "recommend", "--needs", "eu"],
+        [],
+    ],
+    ids=lambda args: " ".join(args) or "(none)",
+)
+def test_command_lines_click_should_read_are_left_to_click(args: list[str]) -> None:
+    from archkb.cli.headline import parse_headline
+
+    assert parse_headline(args) is None
+
+
+def test_global_options_before_recommend_are_read_as_click_reads_them() -> None:
+    from archkb.cli.headline import parse_headline
+
+    options = parse_headline(["--kb", "a", "--kb=b", "--no-cache", "recommend", "--needs", "eu"])
+    assert options is not None
+    assert options["context"].overlays == ("a", "b") and options["context"].use_cache is False
+    assert (options["needs"], options["provider"], options["top"]) == ("eu", "all", 3)
+    assert options["top_given"] is False and not options["explain"] and not options["as_json"]
+
+
+def test_winner_shortcuts_agree_with_the_explained_score(kb: KnowledgeBase) -> None:
+    """`winners_by_added_need` asks `_fails` / `_score` (no sentences) for every candidate under
+    every added need: they must say what `blueprint_failures` / `score_terms` say."""
+    import itertools
+
+    from archkb.engine.needs import NeedsError
+    from archkb.engine.recommend import _fails, _score, blueprint_failures, score_terms
+
+    ids = sorted(kb.needs)
+    combos = [[n] for n in ids] + [list(p) for p in itertools.combinations(ids, 2)][::7]
+    checked = 0
+    for combo in combos:
+        try:
+            needs = parse_needs(kb, combo)
+        except NeedsError:
+            continue
+        for blueprint in kb.blueprints.values():
+            compute = [c for c in blueprint.components if kb.is_compute(c.capability)]
+            failures = blueprint_failures(kb, blueprint, needs)
+            assert _fails(kb, blueprint, needs, compute) == bool(failures)
+            terms = score_terms(kb, blueprint, needs)
+            assert _score(kb, blueprint, needs, compute) == round(sum(t.value for t in terms), 2)
+            checked += 1
+    assert checked > 10_000

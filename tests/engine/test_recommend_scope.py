@@ -14,8 +14,9 @@ from archkb.engine.load import builtin_kb_root, load_records
 from archkb.engine.needs import NeedsError, parse_needs
 from archkb.engine.recommend import recommend, why_not
 from archkb.engine.records import jsonable
-from archkb.engine.schema import NeedKind
+from archkb.engine.schema import NeedKind, ServiceScope
 from archkb.exports.iac.render import ExportMeta, render_tool
+from pydantic import ValidationError
 
 from tests.conftest import run_cli
 
@@ -88,6 +89,122 @@ def test_scope_lists_are_facts_with_provider_sources(kb: KnowledgeBase) -> None:
             assert scope.note
 
 
+def _entry_sources(kb: KnowledgeBase, need_id: str, provider: str) -> dict[str, tuple[str, bool]]:
+    """Every entry of a scope list → (the page it stands on, whether it was read there)."""
+    scope = kb.needs[need_id].effects.in_scope[provider]
+    unverified = set(scope.unverified)
+    return {s: (scope.source, s not in unverified) for s in scope.services}
+
+
+@pytest.mark.parametrize("need_id", ["hipaa", "pci-dss"])
+def test_every_scope_entry_has_a_source_and_a_verification_status(
+    kb: KnowledgeBase, need_id: str
+) -> None:
+    for provider, scope in kb.needs[need_id].effects.in_scope.items():
+        entries = _entry_sources(kb, need_id, provider)
+        assert set(entries) == set(scope.services)
+        assert set(scope.unverified) <= set(scope.services), (need_id, provider)
+        for service_id, (source, _) in entries.items():
+            assert urlparse(source).hostname in kb.providers[provider].official_domains
+            assert kb.services[service_id].provider == provider
+        if scope.verified_against is None:
+            # nobody read a copy of the list: no entry may pass for verified
+            assert not any(read for _, read in entries.values()), (need_id, provider)
+        else:
+            assert scope.verified_against.startswith("https://")
+            assert any(read for _, read in entries.values()), (need_id, provider)
+            # the note names the date of the copy the entries were read from
+            assert f"{scope.checked.day} {scope.checked:%B %Y}" in scope.note
+
+
+def test_a_pci_list_copied_from_the_hipaa_list_claims_no_verification(kb: KnowledgeBase) -> None:
+    """Two programmes, two lists: where the PCI list is the HIPAA list, it was copied, not read."""
+    hipaa, pci = (kb.needs[n].effects.in_scope for n in ("hipaa", "pci-dss"))
+    for provider in kb.providers:
+        if set(pci[provider].services) == set(hipaa[provider].services):
+            assert set(pci[provider].unverified) == set(pci[provider].services), provider
+    # the AWS lists were read from copies of two different pages, so they differ
+    read = {
+        n: {s for s, (_, ok) in _entry_sources(kb, n, "aws").items() if ok}
+        for n in ("hipaa", "pci-dss")
+    }
+    assert read["hipaa"] and read["pci-dss"] and read["hipaa"] != read["pci-dss"]
+    assert "aws-iam" in read["pci-dss"] and "aws-healthlake" in read["hipaa"]
+    assert "aws-healthlake" not in pci["aws"].services
+
+
+@pytest.mark.parametrize(
+    ("unverified", "verified_against", "error"),
+    [
+        (["aws-lambda"], "https://example.org/copy", "not in services"),
+        (["aws-s3"], None, "every entry of services must be listed as unverified"),
+    ],
+)
+def test_scope_schema_rejects_inconsistent_verification(
+    unverified: list[str], verified_against: str | None, error: str
+) -> None:
+    fields = {
+        "services": ["aws-s3", "aws-sqs"],
+        "source": "https://aws.amazon.com/compliance/services-in-scope/PCI/",
+        "checked": "2021-09-24",
+        "unverified": unverified,
+        "verified_against": verified_against,
+    }
+    with pytest.raises(ValidationError, match=error):
+        ServiceScope.model_validate(fields)
+    fields["unverified"] = [] if verified_against else ["aws-s3", "aws-sqs"]
+    assert ServiceScope.model_validate(fields).services == ["aws-s3", "aws-sqs"]
+
+
+def _notes(kb: KnowledgeBase, needs: str, provider: str) -> list[str]:
+    rec = recommend(kb, parse_needs(kb, needs), [provider], top=1).recommendations[0]
+    return [n for n in rec.providers[provider].notes if n.startswith("Unverified scope")]
+
+
+def test_designs_say_which_scope_entries_are_unverified(kb: KnowledgeBase) -> None:
+    aws = kb.needs["hipaa"].effects.in_scope["aws"]
+    assert "aws-bedrock" in aws.unverified
+    (bedrock,) = _notes(kb, "rag,hipaa,us", "aws")
+    assert "Amazon Bedrock is on archkb's list for AWS" in bedrock
+    assert f"copy of AWS's own list of {aws.checked}" in bedrock and aws.source in bedrock
+    # every service of the serverless API on AWS was read off the copy: nothing to say
+    assert _notes(kb, "api,hipaa,us", "aws") == []
+    # no copy of Google Cloud's list was read: the design says none of its services is confirmed
+    (gcp,) = _notes(kb, "api,pci-dss,us", "gcp")
+    assert "no copy of Google Cloud's own list could be read" in gcp
+    result = recommend(kb, parse_needs(kb, "api,pci-dss,us"), ["gcp"], top=1)
+    reason = result.recommendations[0].reasons
+    assert "not yet confirmed on the provider's own list (Google Cloud)" in json.dumps(
+        jsonable(reason)
+    )
+
+
+def test_an_entry_marked_unverified_is_named_in_the_design_and_why_not(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """The marker is data: flag the Lambda entry and the same design names it."""
+    record = jsonable(kb.needs["hipaa"])
+    record.pop("kind", None)
+    record["effects"]["in_scope"]["aws"]["unverified"].append("aws-lambda")
+    record["override"] = True
+    (tmp_path / "needs").mkdir()
+    (tmp_path / "needs" / "hipaa.yaml").write_text(yaml.safe_dump({"records": [record]}))
+    flagged = KnowledgeBase.from_records(load_records([builtin_kb_root(), tmp_path]))
+    (note,) = _notes(flagged, "api,hipaa,us", "aws")
+    assert note.startswith("Unverified scope (hipaa): AWS Lambda is on archkb's list for AWS")
+
+
+def test_exclusions_say_how_far_the_list_was_checked(kb: KnowledgeBase) -> None:
+    reasons = {
+        e.provider: e.reason
+        for e in why_not(kb, "cicd-platform", parse_needs(kb, "ci-cd,hipaa,us"))
+    }
+    assert "the list was read from a copy of 2022-04-18" in reasons["aws"]
+    assert "archkb's list is not verified against Google Cloud's own list" in reasons["gcp"]
+    why = run_cli("why-not", "cicd-platform", "--needs", "ci-cd,hipaa,us")
+    assert "not verified against Google Cloud's own list" in " ".join(why.stdout.split())
+
+
 @pytest.mark.parametrize(
     "needs", ["serverless,hipaa,us", "kubernetes,pci-dss,eu", "web-app,hipaa", "streaming,pci-dss"]
 )
@@ -122,9 +239,11 @@ def _scope_overlay(kb: KnowledgeBase, root: Path, need_id: str, provider: str, d
     list: what the KB would say after a re-check finds the service out of scope."""
     record = jsonable(kb.needs[need_id])
     record.pop("kind", None)
-    services = record["effects"]["in_scope"][provider]["services"]
-    assert drop in services, f"{drop} is not on the {need_id} list of {provider}"
-    services.remove(drop)
+    scope = record["effects"]["in_scope"][provider]
+    assert drop in scope["services"], f"{drop} is not on the {need_id} list of {provider}"
+    scope["services"].remove(drop)
+    if drop in scope["unverified"]:
+        scope["unverified"].remove(drop)
     record["override"] = True
     (root / "needs").mkdir(parents=True)
     (root / "needs" / f"{need_id}.yaml").write_text(yaml.safe_dump({"records": [record]}))

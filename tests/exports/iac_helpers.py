@@ -83,10 +83,10 @@ def _findings(framework: str, items: list[dict[str, object]]) -> list[CheckovFin
     return found
 
 
-def run_checkov(
+def checkov_command(
     path: Path, frameworks: Sequence[str], skip_checks: Sequence[str] = ()
-) -> CheckovReport:
-    """One checkov run over `path` with the given frameworks, offline, parsed from JSON.
+) -> tuple[list[str], dict[str, str]]:
+    """The checkov command line and environment for one offline run over `path` (JSON out).
 
     `skip_checks`: check ids skipped as the generated pipelines skip them (checks that read
     only deprecated arguments; see `checkov_stale` in the Terraform catalog)."""
@@ -102,9 +102,12 @@ def run_checkov(
         *(["--skip-check", ",".join(skip_checks)] if skip_checks else []),
     ]
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, cwd=path)
-    assert proc.returncode in (0, 1), f"checkov crashed ({proc.returncode}):\n{proc.stderr[-3000:]}"
-    data = json.loads(proc.stdout) if proc.stdout.strip() else []
+    return cmd, env
+
+
+def parse_checkov_json(stdout: str) -> CheckovReport:
+    """checkov's JSON output (one block, or a list of blocks per framework) as a report."""
+    data = json.loads(stdout) if stdout.strip() else []
     report = CheckovReport()
     for block in data if isinstance(data, list) else [data]:
         if "results" not in block:
@@ -116,6 +119,16 @@ def run_checkov(
         report.skipped += _findings(framework, results.get("skipped_checks", []))
         report.parsing_errors += [str(p) for p in results.get("parsing_errors", [])]
     return report
+
+
+def run_checkov(
+    path: Path, frameworks: Sequence[str], skip_checks: Sequence[str] = ()
+) -> CheckovReport:
+    """One checkov run over `path` with the given frameworks, offline, parsed from JSON."""
+    cmd, env = checkov_command(path, frameworks, skip_checks)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, cwd=path)
+    assert proc.returncode in (0, 1), f"checkov crashed ({proc.returncode}):\n{proc.stderr[-3000:]}"
+    return parse_checkov_json(proc.stdout)
 
 
 def inline_skips(path: Path) -> list[tuple[str, str, str]]:

@@ -1,7 +1,9 @@
 """Terraform export: every blueprint on every provider renders, parses, formats and scans clean.
 
-One module-scoped fixture renders all outputs into a temporary folder and runs checkov once
-over it (terraform and secrets frameworks); the parametrised tests then read its results.
+The session's Terraform job (tests/exports/terraform_job.py, a process of its own started when
+the session begins) renders all outputs into one folder, validates them against the provider
+schemas and runs checkov once over it (terraform and secrets); the parametrised tests read its
+results.
 """
 
 from __future__ import annotations
@@ -16,41 +18,25 @@ from typing import Any
 import hcl2
 import pytest
 from archkb.engine.kb import KnowledgeBase
-from archkb.engine.needs import parse_needs
-from archkb.engine.recommend import recommend
-from archkb.engine.resolve import resolve_architecture
 from archkb.engine.results import ResolvedArchitecture, ResolvedComponent
 from archkb.exports.iac import TOOL_MODULES
-from archkb.exports.iac.render import ExportMeta, render_tool
+from archkb.exports.iac.render import render_tool
 from archkb.exports.iac.tools.terraform import catalog, fits
-from archkb.exports.iac.validate import Report, validate_modules
-from archkb.exports.iac.validate.config import read_folder
+from archkb.exports.iac.validate import Report
 
 from archkb.cli.export_iac import TOOLS
 from tests.conftest import run_cli
-from tests.exports.iac_helpers import CheckovReport, count_inline_skips, inline_skips, run_checkov
+from tests.exports import terraform_job as job
+from tests.exports.iac_helpers import CheckovReport, count_inline_skips, inline_skips
 from tests.exports.iac_matrix import MatrixRow, render_matrix, update_matrix
-from tests.exports.tfschema_helpers import schemas
-
-PROVIDERS = ("aws", "azure", "gcp")
-BLUEPRINTS = sorted(
-    p.stem for p in (Path(__file__).parents[2] / "kb" / "blueprints").glob("*.yaml")
+from tests.exports.terraform_outputs import (
+    META,
+    NEEDS_CASES,
+    OUTPUTS,
+    PROFILE_CASES,
+    architecture,
 )
-NEEDS_CASES = {"headline": "serverless,eu", "controls": "serverless,gdpr,eu"}
-"""Recommendation #1 for these needs is exported too (`controls` adds key management, audit
-logging and IAM as controls)."""
-PROFILE_CASES = {
-    "dr-pilot-light+dr": ("dr-pilot-light", "disaster-recovery"),
-    "dr-warm-standby+dr": ("dr-warm-standby", "disaster-recovery"),
-    "multi-region-active-active+dr": ("multi-region-active-active", "disaster-recovery"),
-    "three-tier-web-vms+ha": ("three-tier-web-vms", "high-availability"),
-}
-"""Blueprints under needs that change the Terraform (the second region, zone redundancy):
-validated like the plain ones (issue 16, point 4)."""
-OUTPUTS = [f"{bp}/{p}" for bp in BLUEPRINTS for p in PROVIDERS] + [
-    f"{case}/{p}" for case in [*NEEDS_CASES, *PROFILE_CASES] for p in PROVIDERS
-]
-META = ExportMeta("0.0-test", "0" * 64, (), "archkb export iac (test)")
+
 SKIP_BUDGET = 3
 PROFILE_SKIPS = {"CKV_AWS_157", "CKV2_AWS_50"}
 """Multi-AZ checks a design without the high-availability need fails on purpose (single zone,
@@ -58,45 +44,22 @@ and dev always): suppressed where the zone_redundant input decides, outside the 
 PROFILE_REASON = "follows the high-availability need"
 
 
-def _architecture(kb: KnowledgeBase, output: str) -> ResolvedArchitecture:
-    name, provider = output.split("/")
-    if name in NEEDS_CASES:
-        result = recommend(kb, parse_needs(kb, NEEDS_CASES[name]), [provider], 1)
-        return result.recommendations[0].providers[provider]
-    if name in PROFILE_CASES:
-        blueprint, needs = PROFILE_CASES[name]
-        arch = resolve_architecture(kb, kb.blueprints[blueprint], provider, parse_needs(kb, needs))
-        assert isinstance(arch, ResolvedArchitecture), arch
-        return arch
-    arch = resolve_architecture(kb, kb.blueprints[name], provider)
-    assert isinstance(arch, ResolvedArchitecture), arch
-    return arch
-
-
 @pytest.fixture(scope="module")
 def architectures(kb: KnowledgeBase) -> dict[str, ResolvedArchitecture]:
-    return {output: _architecture(kb, output) for output in OUTPUTS}
+    return {output: architecture(kb, output) for output in OUTPUTS}
 
 
 @pytest.fixture(scope="module")
-def rendered(
-    architectures: dict[str, ResolvedArchitecture], tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """Every output written under one folder: <blueprint or needs case>/<provider>/…"""
-    root = tmp_path_factory.mktemp("terraform")
-    for output, arch in architectures.items():
-        for relative, text in render_tool("terraform", arch, META).items():
-            path = root / output / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-    return root
+def rendered(terraform_job: Path) -> Path:
+    """Every output written under one folder (<blueprint or needs case>/<provider>/…), by the
+    session's Terraform job (tests/exports/terraform_job.py), shared by all workers."""
+    return job.rendered(terraform_job)
 
 
 @pytest.fixture(scope="module")
-def scan(rendered: Path) -> CheckovReport:
-    """One checkov run (terraform + secrets) over every output."""
-    stale = sorted({c.id for checks in catalog().checkov_stale.values() for c in checks})
-    return run_checkov(rendered, ["terraform", "secrets"], stale)
+def scan(terraform_job: Path) -> CheckovReport:
+    """The job's one checkov run (terraform + secrets) over every output."""
+    return job.scan(terraform_job)
 
 
 def _text(value: object) -> str:
@@ -144,9 +107,10 @@ def test_readme_says_where_it_came_from_and_how_to_deploy(
 
 
 @pytest.fixture(scope="module")
-def validated(rendered: Path) -> dict[str, Report]:
-    """`archkb validate-iac` on every output: each .tf parsed once, then schema and rules."""
-    return {out: validate_modules(read_folder(rendered / out), schemas()) for out in OUTPUTS}
+def validated(terraform_job: Path) -> dict[str, Report]:
+    """`archkb validate-iac` on every output (each .tf parsed once, then schema and rules), by
+    the session's Terraform job."""
+    return job.validated(terraform_job)
 
 
 @pytest.mark.parametrize("output", OUTPUTS)
@@ -329,7 +293,7 @@ def test_every_reference_resolves(rendered: Path, output: str) -> None:
             assert name in outputs[source], f"module.{module}.{name}"
 
 
-def test_terraform_fits_every_architecture(architectures: dict[str, ResolvedArchitecture]) -> None:
+def test_terraform_fits_everyarchitecture(architectures: dict[str, ResolvedArchitecture]) -> None:
     assert all(fits(arch) is None for arch in architectures.values())
 
 

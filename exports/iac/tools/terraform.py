@@ -144,7 +144,7 @@ def _component_module(
         arch.provider, cat, spec, name=comp.role, capability=comp.capability, title=comp.capability_name,
         service=comp.service_name, label=comp.label, resource_types=comp.terraform,
         caveat=comp.caveat, control=comp.control, added_for=None,
-        **profile_fields(arch, comp),
+        **profile_fields(arch, comp, spec),
     )  # fmt: skip
 
 

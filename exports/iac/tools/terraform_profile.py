@@ -16,9 +16,15 @@ from ..catalog import ModuleSpec, TerraformCatalog
 
 SERVERLESS_PATTERN = "serverless-architecture"
 """A blueprint built on this pattern runs nothing when idle: consumption or v2 tiers only."""
-REPLICATED = ("database replica", "DNS failover", "secret replication")
-"""The replication kinds the templates build in the second region. Others (storage
-replication, backup copies) are not generated yet: the README's second-region line says so."""
+REPLICATED = (
+    "database replica",
+    "DNS failover",
+    "secret replication",
+    "storage replication",
+    "cross-region backup copy",
+)
+"""The replication kinds the templates build in the second region (where the provider offers
+one; the README's second-region line says what each provider's templates do)."""
 
 
 def profiles(arch: ResolvedArchitecture) -> list[str]:
@@ -42,13 +48,18 @@ def secondary_region(arch: ResolvedArchitecture) -> str | None:
     return next((str(r.code) for r in arch.regions if r.role == "secondary"), None)
 
 
-def profile_fields(arch: ResolvedArchitecture, comp: ResolvedComponent | None) -> dict[str, Any]:
+def profile_fields(
+    arch: ResolvedArchitecture, comp: ResolvedComponent | None, spec: ModuleSpec | None = None
+) -> dict[str, Any]:
     """Module fields the templates read: zone redundancy and the replica to build, if any.
 
     A shared piece added by the exporter (comp None) spans zones when the design is highly
-    available; it replicates nothing."""
+    available; it replicates nothing. A service the engine places globally replicates only
+    when its catalogue entry says its storage locations are ours to choose (`replicates`)."""
     second = secondary_region(arch)
     replication = comp.replication if comp is not None else None
+    if replication is None and comp is not None and spec is not None:
+        replication = spec.replicates
     return {
         "profiles": profiles(arch),
         "zone_redundant": comp.zone_redundant if comp is not None else arch.highly_available,
