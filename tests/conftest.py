@@ -64,6 +64,11 @@ a checkov or cfn-lint run, a synthetic KB): each runs on one xdist worker (`--di
 loadgroup`), so the fixture is built once; every other test goes to whichever worker is free."""
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Know the xdist_group mark also when xdist is not loaded (`-p no:xdist`)."""
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Group the SHARED_SETUP files' tests per file; run the tests that read the Terraform
