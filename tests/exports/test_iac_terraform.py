@@ -58,7 +58,7 @@ def rendered(terraform_job: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def scan(terraform_job: Path) -> CheckovReport:
-    """The job's one checkov run (terraform + secrets) over every output."""
+    """The job's checkov results: terraform checks over every output, secrets over every file."""
     return job.scan(terraform_job)
 
 
