@@ -140,8 +140,17 @@ class _Checker:
         for provider, scope in e.in_scope.items():
             self.ref("provider", provider, f"effects.in_scope.{provider}")
             self.service_of(
-                provider, [*scope.services, *scope.exempt], f"effects.in_scope.{provider}"
+                provider,
+                [*scope.services, *scope.exempt, *scope.excluded_features],
+                f"effects.in_scope.{provider}",
             )
+            for feature in scope.excluded_features:
+                owner = self.by_kind["service"].get(feature)
+                if owner is not None and owner.feature_of not in scope.services:
+                    self.fail(
+                        f"effects.in_scope.{provider}.excluded_features",
+                        f"{feature!r} is not a feature of a listed product",
+                    )
         self.ref("provider", list(e.provider_notes), "effects.provider_notes")
 
 

@@ -316,6 +316,7 @@ class ServiceScope(NamedTuple):
     note: str | None
     verified_against: str | None
     unverified: list[str]
+    excluded_features: list[str]
 
 
 class NeedEffects(NamedTuple):

@@ -172,8 +172,7 @@ def _choose_service(
         note = f" ({gap.note})" if gap else ""
         return f"{provider} has no service for {capability}{note}"
     for need_id, in_scope in scopes:
-        # A feature (security groups, RDS for PostgreSQL) is covered when its product is.
-        kept = [s for s in candidates if s.id in in_scope or s.feature_of in in_scope]
+        kept = [s for s in candidates if _covers(kb, need_id, in_scope, s)]
         if not kept:
             names = ", ".join(s.name for s in candidates)
             who = kb.providers[provider].short_name
@@ -246,6 +245,18 @@ def plan_architecture(
     return ResolutionPlan(regions, picks, notes)
 
 
+def _covers(kb: KnowledgeBase, need_id: str, in_scope: frozenset[str], service: Service) -> bool:
+    """Whether a need's scope list (`in_scope`: its services and exempt ones) lets a design use
+    `service`. A feature (security groups, RDS for PostgreSQL) counts with its product, unless
+    the list leaves that feature out (`excluded_features`)."""
+    if service.id in in_scope:
+        return True
+    if service.feature_of not in in_scope:
+        return False
+    scope = kb.needs[need_id].effects.in_scope[service.provider]
+    return service.id not in scope.excluded_features
+
+
 def _list_basis(kb: KnowledgeBase, need_id: str, provider: str) -> str:
     """How far archkb's copy of a provider's scope list can be trusted, for exclusion reasons."""
     scope = kb.needs[need_id].effects.in_scope[provider]
@@ -302,11 +313,7 @@ def _substitution_note(
     scopes: tuple[tuple[str, frozenset[str]], ...],
 ) -> str:
     """Say why `choice` stands in for the usual service, so a swap is never silent."""
-    out_of = [
-        need
-        for need, services in scopes
-        if usual.id not in services and usual.feature_of not in services
-    ]
+    out_of = [need for need, services in scopes if not _covers(kb, need, services, usual)]
     if out_of:
         who = kb.providers[usual.provider].short_name
         why = f"is not on {who}'s list of services in scope for {' and '.join(out_of)}"

@@ -397,6 +397,10 @@ class ServiceScope(BaseModel):
     """Entries of `services` that the list read at `verified_against` does not name (kept from an
     earlier compilation, or parts the list does not name on their own). The recommender uses
     them but says they are unverified; with no `verified_against`, every entry is unverified."""
+    excluded_features: list[Slug] = []
+    """Features of a listed product that the list leaves out, because it names the product for
+    some features only (AWS's HIPAA list names five RDS engines, not RDS for Db2). A feature
+    otherwise counts with its product; these may not be used under the need."""
 
     @model_validator(mode="after")
     def _unverified_entries_are_listed(self) -> ServiceScope:
@@ -407,6 +411,9 @@ class ServiceScope(BaseModel):
             raise ValueError(
                 "no verified_against: every entry of services must be listed as unverified"
             )
+        listed = sorted(set(self.excluded_features) & {*self.services, *self.exempt})
+        if listed:
+            raise ValueError(f"excluded features also listed as in scope: {', '.join(listed)}")
         return self
 
 

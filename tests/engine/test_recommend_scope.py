@@ -194,14 +194,23 @@ def test_an_entry_marked_unverified_is_named_in_the_design_and_why_not(
     assert note.startswith("Unverified scope (hipaa): AWS Lambda is on archkb's list for AWS")
 
 
+def _exclusions(kb: KnowledgeBase, blueprint: str, needs: str) -> dict[str, str]:
+    return {e.provider: e.reason for e in why_not(kb, blueprint, parse_needs(kb, needs))}
+
+
 def test_exclusions_say_how_far_the_list_was_checked(kb: KnowledgeBase) -> None:
-    reasons = {
-        e.provider: e.reason
-        for e in why_not(kb, "cicd-platform", parse_needs(kb, "ci-cd,hipaa,us"))
-    }
-    assert "the list was read from a copy of 2022-04-18" in reasons["aws"]
-    assert "archkb's list is not verified against Google Cloud's own list" in reasons["gcp"]
-    why = run_cli("why-not", "cicd-platform", "--needs", "ci-cd,hipaa,us")
+    hipaa = _exclusions(kb, "cicd-platform", "ci-cd,hipaa,us")
+    assert "the list was read from a copy of 2022-04-18" in hipaa["aws"]
+    # Google's HIPAA list, read off a copy of its page, names Cloud Build and Cloud Deploy
+    assert "gcp" not in hipaa
+    gcp = kb.needs["hipaa"].effects.in_scope["gcp"]
+    mobile = _exclusions(kb, "mobile-backend", "mobile-backend,hipaa,us")["gcp"]
+    assert "(Firebase Cloud Messaging not on it)" in mobile
+    assert f"the list was read from a copy of {gcp.checked}" in mobile
+    # nobody read Google's PCI DSS list: the exclusion says the list is not verified
+    pci = _exclusions(kb, "cicd-platform", "ci-cd,pci-dss,us")
+    assert "archkb's list is not verified against Google Cloud's own list" in pci["gcp"]
+    why = run_cli("why-not", "cicd-platform", "--needs", "ci-cd,pci-dss,us")
     assert "not verified against Google Cloud's own list" in " ".join(why.stdout.split())
 
 
@@ -223,12 +232,21 @@ def test_compliance_needs_keep_out_of_scope_services_out(kb: KnowledgeBase, need
                     )
 
 
-def test_scope_substitutes_or_excludes_with_a_reason(kb: KnowledgeBase) -> None:
-    parsed = parse_needs(kb, "api,hipaa,us")
-    rec = recommend(kb, parsed, ["gcp"], top=1).recommendations[0]
+def _api_service(kb: KnowledgeBase, needs: str) -> tuple[str, list[str]]:
+    rec = recommend(kb, parse_needs(kb, needs), ["gcp"], top=1).recommendations[0]
     gcp = rec.providers["gcp"]
-    assert next(c for c in gcp.components if c.role == "api").service == "gcp-apigee"
-    assert any(n.startswith("Substitution: api uses Apigee") for n in gcp.notes)
+    return next(c.service for c in gcp.components if c.role == "api"), gcp.notes
+
+
+def test_scope_substitutes_or_excludes_with_a_reason(kb: KnowledgeBase) -> None:
+    # API Gateway is not on archkb's (unverified) PCI DSS list for Google Cloud: Apigee stands in
+    service, notes = _api_service(kb, "api,pci-dss,us")
+    assert service == "gcp-apigee"
+    assert any(n.startswith("Substitution: api uses Apigee") for n in notes)
+    # Google's HIPAA list, read off its page, names API Gateway: the usual service stays
+    service, notes = _api_service(kb, "api,hipaa,us")
+    assert service == "gcp-api-gateway"
+    assert not any(n.startswith("Substitution:") for n in notes)
     reasons = why_not(kb, "cicd-platform", parse_needs(kb, "ci-cd,hipaa,us"))
     aws = next(e.reason for e in reasons if e.provider == "aws")
     assert aws.startswith("hipaa: AWS's list of services in scope for hipaa")
