@@ -14,6 +14,8 @@ from archkb.engine.load import builtin_kb_root, load_records
 from archkb.engine.needs import NeedsError, parse_needs
 from archkb.engine.recommend import recommend, why_not
 from archkb.engine.records import jsonable
+from archkb.engine.resolve import resolve_architecture
+from archkb.engine.results import ResolvedArchitecture
 from archkb.engine.schema import NeedKind, ServiceScope
 from archkb.exports.iac.render import ExportMeta, render_tool
 from pydantic import ValidationError
@@ -156,6 +158,80 @@ def test_scope_schema_rejects_inconsistent_verification(
     assert ServiceScope.model_validate(fields).services == ["aws-s3", "aws-sqs"]
 
 
+def test_scope_schema_rejects_an_excluded_feature_that_is_also_listed() -> None:
+    fields = {
+        "services": ["aws-rds"],
+        "source": "https://aws.amazon.com/compliance/hipaa-eligible-services-reference/",
+        "checked": "2022-04-18",
+        "verified_against": "https://example.org/copy",
+        "excluded_features": ["aws-rds"],
+    }
+    with pytest.raises(ValidationError, match="excluded features also listed as in scope"):
+        ServiceScope.model_validate(fields)
+    fields["excluded_features"] = ["aws-rds-for-db2"]
+    assert ServiceScope.model_validate(fields).excluded_features == ["aws-rds-for-db2"]
+
+
+def test_google_hipaa_list_was_read_and_differs_from_the_unread_pci_list(
+    kb: KnowledgeBase,
+) -> None:
+    hipaa, pci = (kb.needs[n].effects.in_scope["gcp"] for n in ("hipaa", "pci-dss"))
+    assert hipaa.verified_against and f"{hipaa.checked:%Y}" == "2026"
+    read = set(hipaa.services) - set(hipaa.unverified)
+    # products Google's Covered Products list names, which the offline compilation lacked
+    assert {"gcp-api-gateway", "gcp-cloud-healthcare-api", "gcp-document-ai"} <= read
+    # renamed on the list (Managed Service for Apache Spark, Knowledge Catalog) and so read
+    assert {"gcp-dataproc", "gcp-dataplex"} <= read
+    # named by no entry of the list: kept, but marked
+    assert set(hipaa.unverified) == {
+        "gcp-cloud-composer",
+        "gcp-cloud-ngfw",
+        "gcp-managed-prometheus",
+    }
+    # Looker Studio is covered only when the customer opts in, so it stays off the list
+    assert "gcp-looker-studio" not in hipaa.services
+    assert pci.verified_against is None and set(pci.services) != set(hipaa.services)
+
+
+def _db2_first(kb: KnowledgeBase, root: Path) -> KnowledgeBase:
+    """An overlay KB in which AWS's preferred relational database is RDS for Db2."""
+    record = jsonable(kb.capabilities["relational-database"])
+    record.pop("kind", None)
+    record["preferred"]["aws"] = "aws-rds-for-db2"
+    record["override"] = True
+    (root / "capabilities").mkdir(parents=True)
+    (root / "capabilities" / "db.yaml").write_text(yaml.safe_dump({"records": [record]}))
+    return KnowledgeBase.from_records(load_records([builtin_kb_root(), root]))
+
+
+def _db(kb: KnowledgeBase, needs: str) -> ResolvedArchitecture:
+    arch = resolve_architecture(kb, kb.blueprints["paas-web-app"], "aws", parse_needs(kb, needs))
+    assert isinstance(arch, ResolvedArchitecture), arch
+    return arch
+
+
+def test_a_feature_the_list_leaves_out_does_not_pass_with_its_product(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """AWS's HIPAA list (2022) names RDS for five engines: RDS for Db2 may not hold PHI, though
+    RDS is on the list; its PCI DSS tab names RDS as a whole, so Db2 passes there."""
+    assert kb.needs["hipaa"].effects.in_scope["aws"].excluded_features == ["aws-rds-for-db2"]
+    assert "aws-rds" in kb.needs["hipaa"].effects.in_scope["aws"].services
+    db2 = _db2_first(kb, tmp_path / "kb")
+    plain = _db(db2, "web-app,us")
+    assert next(c.service for c in plain.components if c.role == "db") == "aws-rds-for-db2"
+    hipaa = _db(db2, "web-app,hipaa,us")
+    service = next(c.service for c in hipaa.components if c.role == "db")
+    assert service != "aws-rds-for-db2" and service in db2.services
+    assert any(
+        n.startswith("Substitution: db uses")
+        and "Amazon RDS for Db2 is not on AWS's list of services in scope for hipaa" in n
+        for n in hipaa.notes
+    ), hipaa.notes
+    pci = _db(db2, "web-app,pci-dss,us")
+    assert next(c.service for c in pci.components if c.role == "db") == "aws-rds-for-db2"
+
+
 def _notes(kb: KnowledgeBase, needs: str, provider: str) -> list[str]:
     rec = recommend(kb, parse_needs(kb, needs), [provider], top=1).recommendations[0]
     return [n for n in rec.providers[provider].notes if n.startswith("Unverified scope")]
@@ -223,13 +299,15 @@ def test_compliance_needs_keep_out_of_scope_services_out(kb: KnowledgeBase, need
     assert result.recommendations
     for rec in result.recommendations:
         for provider, arch in rec.providers.items():
-            for _, allowed in parsed.scope_for(provider):
+            for need_id, allowed in parsed.scope_for(provider):
+                excluded = kb.needs[need_id].effects.in_scope[provider].excluded_features
                 for component in arch.components:
                     service = kb.services[component.service]
                     assert service.id in allowed or service.feature_of in allowed, (
                         rec.blueprint,
                         service.id,
                     )
+                    assert service.id not in excluded, (rec.blueprint, service.id)
 
 
 def _api_service(kb: KnowledgeBase, needs: str) -> tuple[str, list[str]]:
