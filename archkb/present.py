@@ -285,6 +285,12 @@ def _need(kb: KnowledgeBase, n: Any) -> list[str]:
         ]
         if scope.exempt:
             out += ["", f"Allowed without being listed: {_links(kb, 'service', scope.exempt)}"]
+        if scope.excluded_features:
+            out += [
+                "",
+                "Not covered although their product is listed: "
+                + _links(kb, "service", scope.excluded_features),
+            ]
         if scope.verified_against is None:
             out += ["", "Every entry is unverified: no copy of the provider's list could be read."]
         else:

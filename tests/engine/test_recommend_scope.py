@@ -230,6 +230,8 @@ def test_a_feature_the_list_leaves_out_does_not_pass_with_its_product(
     ), hipaa.notes
     pci = _db(db2, "web-app,pci-dss,us")
     assert next(c.service for c in pci.components if c.role == "db") == "aws-rds-for-db2"
+    shown = " ".join(run_cli("show", "need/hipaa").stdout.split())
+    assert "Not covered although their product is listed: Amazon RDS for Db2" in shown
 
 
 def _notes(kb: KnowledgeBase, needs: str, provider: str) -> list[str]:
