@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
+from archkb.engine.errors import KbLoadError
 from archkb.engine.kb import KnowledgeBase
 from archkb.engine.load import builtin_kb_root, load_records
 from archkb.engine.needs import NeedsError, parse_needs
@@ -170,6 +171,27 @@ def test_scope_schema_rejects_an_excluded_feature_that_is_also_listed() -> None:
         ServiceScope.model_validate(fields)
     fields["excluded_features"] = ["aws-rds-for-db2"]
     assert ServiceScope.model_validate(fields).excluded_features == ["aws-rds-for-db2"]
+
+
+def test_an_excluded_feature_must_be_a_feature_of_a_listed_product(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    record = jsonable(kb.needs["hipaa"])
+    record.pop("kind", None)
+    record["effects"]["in_scope"]["aws"]["excluded_features"] = [
+        "aws-rds-for-db2",
+        "aws-codeartifact",
+    ]
+    record["override"] = True
+    (tmp_path / "needs").mkdir()
+    (tmp_path / "needs" / "hipaa.yaml").write_text(yaml.safe_dump({"records": [record]}))
+    with pytest.raises(KbLoadError) as failure:
+        load_records([builtin_kb_root(), tmp_path])
+    messages = [str(p) for p in failure.value.problems]
+    assert any("'aws-codeartifact' is not a feature of a listed product" in m for m in messages), (
+        messages
+    )
+    assert not any("aws-rds-for-db2" in m for m in messages), messages
 
 
 def test_google_hipaa_list_was_read_and_differs_from_the_unread_pci_list(
