@@ -3,7 +3,8 @@
 test_iac_flows.py only sees that two modules are connected in the root; these tests read the
 rendered modules (python-hcl2 through the validator's parser) and check the resources and
 arguments that carry the path: a Backup and DR plan for Cloud SQL associated with the linked
-instance, an uptime check of the domain DNS serves, a private zone record for a VM. Each stack
+instance, an uptime check of the domain DNS serves, a private zone record for a VM, the GKE
+pods' standalone NEGs behind the load balancer. Each stack
 is rendered once per module of tests and checked against the pinned google schema.
 """
 
@@ -28,7 +29,7 @@ BACKUP_STACKS = {
     "three-tier-web-vms": "backup",
 }
 """Blueprints whose backup component protects their Cloud SQL database, and its role."""
-STACKS = (*BACKUP_STACKS, "hybrid-connectivity")
+STACKS = (*BACKUP_STACKS, "hybrid-connectivity", "microservices-on-kubernetes")
 
 
 @pytest.fixture(scope="module")
@@ -156,3 +157,25 @@ def test_dns_without_a_linked_workload_adds_no_private_zone(stacks: dict[str, Pa
     assert "network_id" not in _calls(stacks["dr-pilot-light"])["dns"]
     resources = _blocks(stacks["dr-pilot-light"] / "modules" / "dns", "resource")
     assert "google_dns_managed_zone.private" not in resources
+
+
+def test_the_load_balancer_sends_to_the_clusters_standalone_negs(stacks: dict[str, Path]) -> None:
+    """ingress -> cluster: the backend service's backends are the NEGs GKE creates for the
+    app's Service (named after the linked cluster), health-checked on the pods' serving port;
+    the zones come from `neg_zones` once the Service exists (the README says how)."""
+    stack = stacks["microservices-on-kubernetes"]
+    assert _calls(stack)["ingress"]["cluster_name"] == "${module.cluster.cluster_name}"
+    module = stack / "modules" / "ingress"
+    locals_ = _one([b.body for b in _blocks(module, "locals").values()])
+    assert "${var.cluster_name}" in locals_["neg_name"]
+    resources = _blocks(module, "resource")
+    service = resources["google_compute_backend_service.this"].body
+    assert service["health_checks"] == ["${google_compute_health_check.this.id}"]
+    backend = _one(service["dynamic"])["backend"]
+    assert backend["for_each"] == "${toset(var.neg_zones)}"
+    group = backend["content"][0]["group"]
+    assert group.endswith("/networkEndpointGroups/${local.neg_name}"), group
+    check = _one(resources["google_compute_health_check.this"].body["http_health_check"])
+    assert check["port_specification"] == "USE_SERVING_PORT"
+    readme = (module / "README.md").read_text()
+    assert "cloud.google.com/neg" in readme and "neg_zones" in readme
