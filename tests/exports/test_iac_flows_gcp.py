@@ -4,7 +4,7 @@ test_iac_flows.py only sees that two modules are connected in the root; these te
 rendered modules (python-hcl2 through the validator's parser) and check the resources and
 arguments that carry the path: a Backup and DR plan for Cloud SQL associated with the linked
 instance, an uptime check of the domain DNS serves, a private zone record for a VM, the GKE
-pods' standalone NEGs behind the load balancer. Each stack
+pods' standalone NEGs behind the load balancer, a release trigger on the registry's pushes. Each stack
 is rendered once per module of tests and checked against the pinned google schema.
 """
 
@@ -29,7 +29,7 @@ BACKUP_STACKS = {
     "three-tier-web-vms": "backup",
 }
 """Blueprints whose backup component protects their Cloud SQL database, and its role."""
-STACKS = (*BACKUP_STACKS, "hybrid-connectivity", "microservices-on-kubernetes")
+STACKS = (*BACKUP_STACKS, "hybrid-connectivity", "microservices-on-kubernetes", "cicd-platform")
 
 
 @pytest.fixture(scope="module")
@@ -179,3 +179,25 @@ def test_the_load_balancer_sends_to_the_clusters_standalone_negs(stacks: dict[st
     assert check["port_specification"] == "USE_SERVING_PORT"
     readme = (module / "README.md").read_text()
     assert "cloud.google.com/neg" in readme and "neg_zones" in readme
+
+
+def test_an_image_pushed_to_the_registry_becomes_a_release(stacks: dict[str, Path]) -> None:
+    """registry -> deliver: a Cloud Build trigger on Artifact Registry's `gcr` topic, filtered
+    to new images of the linked repository, creates a release of the pipeline as its own
+    account, which may release and act as the pipeline's execution account."""
+    stack = stacks["cicd-platform"]
+    assert _calls(stack)["deliver"]["repository_url"] == "${module.registry.repository_url}"
+    resources = _blocks(stack / "modules" / "deliver", "resource")
+    trigger = resources["google_cloudbuild_trigger.release"].body
+    assert _one(trigger["pubsub_config"])["topic"] == "projects/${var.project_id}/topics/gcr"
+    assert "_ACTION.matches('INSERT')" in trigger["filter"]
+    assert "${var.repository_url}/" in trigger["filter"]
+    assert trigger["service_account"] == "${google_service_account.releaser.id}"
+    script = str(_one(_one(trigger["build"])["step"])["args"])
+    assert "gcloud deploy releases create" in script
+    assert "${google_clouddeploy_delivery_pipeline.this.name}" in script
+    roles = resources["google_project_iam_member.releaser"].body["for_each"]
+    assert "roles/clouddeploy.releaser" in str(roles)
+    acts = resources["google_service_account_iam_member.releaser_acts_as_deploy"].body
+    assert acts["service_account_id"] == "${google_service_account.this.name}"
+    assert acts["member"] == "serviceAccount:${google_service_account.releaser.email}"
