@@ -4,7 +4,8 @@ test_iac_flows.py only sees that two modules are connected in the root; these te
 rendered modules (python-hcl2 through the validator's parser) and check the resources and
 arguments that carry the path: a Backup and DR plan for Cloud SQL associated with the linked
 instance, an uptime check of the domain DNS serves, a private zone record for a VM, the GKE
-pods' standalone NEGs behind the load balancer, a release trigger on the registry's pushes. Each stack
+pods' standalone NEGs behind the load balancer, a release trigger on the registry's pushes,
+SSH through IAP narrowed to the web tier. Each stack
 is rendered once per module of tests and checked against the pinned google schema.
 """
 
@@ -201,3 +202,22 @@ def test_an_image_pushed_to_the_registry_becomes_a_release(stacks: dict[str, Pat
     acts = resources["google_service_account_iam_member.releaser_acts_as_deploy"].body
     assert acts["service_account_id"] == "${google_service_account.this.name}"
     assert acts["member"] == "serviceAccount:${google_service_account.releaser.email}"
+
+
+def test_ssh_through_iap_reaches_only_the_web_tier(stacks: dict[str, Path]) -> None:
+    """bastion -> web: IAP's forwarding range may open port 22 on the web tier's service
+    account only; a deny for every other instance outranks the network's general IAP rule."""
+    stack = stacks["three-tier-web-vms"]
+    call = _calls(stack)["bastion"]
+    assert call["target_service_accounts"] == ["${module.web.service_account_email}"]
+    assert call["network_id"] == "${module.network.network_id}"
+    resources = _blocks(stack / "modules" / "bastion", "resource")
+    allow = resources["google_compute_firewall.iap_to_targets"].body
+    deny = resources["google_compute_firewall.iap_elsewhere"].body
+    general = _blocks(stack / "modules" / "network", "resource")["google_compute_firewall.iap"].body
+    iap = ["35.235.240.0/20"]
+    assert allow["source_ranges"] == deny["source_ranges"] == general["source_ranges"] == iap
+    assert allow["target_service_accounts"] == "${var.target_service_accounts}"
+    assert _one(allow["allow"])["ports"] == _one(deny["deny"])["ports"] == ["22"]
+    assert "target_service_accounts" not in deny and "target_tags" not in deny
+    assert allow["priority"] < deny["priority"] < general["priority"]
