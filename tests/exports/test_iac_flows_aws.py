@@ -234,12 +234,15 @@ def test_the_pipeline_deploys_the_templates_stack(stack: Any) -> None:
     assert action["provider"] == "CloudFormation"
     assert action["configuration"]["StackName"] == "${var.deployment.stack_name}"
     assert action["configuration"]["RoleArn"] == "${var.deployment.role_arn}"
-    # The pipeline owns the stack now; Terraform no longer creates it beside the pipeline.
-    assert not _has(found, "templates", "aws_cloudformation_stack", "this")
+    # Terraform creates the stack with the deploy role; releases own its template from then on.
+    created = _resource(found, "templates", "aws_cloudformation_stack", "this")
+    assert created["iam_role_arn"] == "${aws_iam_role.deploy.arn}"
+    assert created["lifecycle"][0]["ignore_changes"] == ["template_body"]
     grant = _resource(found, "templates", "aws_iam_role_policy", "pipeline")
     assert grant["role"] == "${var.pipeline.role_name}"
-    # Without a pipeline, the templates module keeps managing its stack itself.
-    assert _has(stack("dr-pilot-light"), "templates", "aws_cloudformation_stack", "this")
+    # Without a pipeline, Terraform alone manages the stack's template.
+    alone = _resource(stack("dr-pilot-light"), "templates", "aws_cloudformation_stack", "this")
+    assert "lifecycle" not in alone and "iam_role_arn" not in alone
 
 
 def test_security_groups_admit_their_clients_only(stack: Any) -> None:
