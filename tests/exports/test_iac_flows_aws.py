@@ -245,7 +245,7 @@ def test_the_pipeline_deploys_the_templates_stack(stack: Any) -> None:
     assert "lifecycle" not in alone and "iam_role_arn" not in alone
 
 
-def test_security_groups_admit_their_clients_only(stack: Any) -> None:
+def test_documentdb_admits_its_clients_only(stack: Any) -> None:
     found = stack("event-driven-microservices")
     clients = _root_input(found, "store", "client_security_group_ids")
     assert clients == ["${module.services.security_group_id}"]
@@ -254,11 +254,6 @@ def test_security_groups_admit_their_clients_only(stack: Any) -> None:
     assert "cidr_blocks" not in ingress
     egress = _resource(found, "services", "aws_security_group", "this")["dynamic"][0]["egress"]
     assert egress["for_each"] == "${toset(var.data_store_ports)}"
-
-    found = stack("zero-trust-internal-app")
-    ingress = _resource(found, "private-link", "aws_security_group", "this")["ingress"][0]
-    assert ingress["security_groups"] == "${var.client_security_group_ids}"
-    assert "cidr_blocks" not in ingress
 
 
 def test_the_ingress_reaches_the_pods(stack: Any) -> None:
