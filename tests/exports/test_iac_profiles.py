@@ -56,15 +56,27 @@ def _render(arch: ResolvedArchitecture, root: Path) -> Path:
     return root
 
 
+_PARSED: dict[tuple[str, str], list[Block]] = {}
+
+
+def _parse(path: Path, relative: str) -> list[Block]:
+    """`parse_file`, once per distinct text: these tests read the same roots and modules many
+    times (every plain stack again beside its variants), and python-hcl2 is the slow part."""
+    key = (path.read_text(encoding="utf-8"), relative)
+    if key not in _PARSED:
+        _PARSED[key] = parse_file(path, relative)
+    return _PARSED[key]
+
+
 def _modules(main: Path) -> dict[str, dict[str, object]]:
-    return {b.name: b.body for b in parse_file(main, "main.tf") if b.kind == "module"}
+    return {b.name: b.body for b in _parse(main, "main.tf") if b.kind == "module"}
 
 
 def _resources(folder: Path) -> list[Block]:
     return [
         block
         for path in sorted(folder.glob("*.tf"))
-        for block in parse_file(path, path.name)
+        for block in _parse(path, path.name)
         if block.kind == "resource"
     ]
 
@@ -274,7 +286,7 @@ def test_dr_designs_build_the_second_region_the_engine_chose(
     second = next(r.code for r in arch.regions if r.role == "secondary")
     folder = _render(arch, tmp_path)
     for env in ("dev", "prod"):
-        variables = parse_file(folder / "envs" / env / "variables.tf", "variables.tf")
+        variables = _parse(folder / "envs" / env / "variables.tf", "variables.tf")
         var = next(b for b in variables if b.kind == "variable" and b.name == "secondary_region")
         assert var.body["default"] == second
         if provider == "aws":
@@ -347,7 +359,7 @@ def _copy_is_in_second_region(folder: Path, arch: ResolvedArchitecture, role: st
     placed with it: the aws.secondary provider (region = var.secondary_region) or the
     secondary_region input."""
     for env in ("dev", "prod"):
-        variables = parse_file(folder / "envs" / env / "variables.tf", "variables.tf")
+        variables = _parse(folder / "envs" / env / "variables.tf", "variables.tf")
         var = next(b for b in variables if b.kind == "variable" and b.name == "secondary_region")
         assert var.body["default"] == _second(arch)
     call = _modules(folder / "envs" / "prod" / "main.tf")[hcl_ident(role)]
@@ -475,7 +487,7 @@ def test_firestore_uses_a_multi_region_only_when_it_holds_both_regions(
             path = folder / "modules" / comp.role / "main.tf"
             if "google_firestore_database" not in path.read_text():
                 continue
-            blocks = parse_file(path, "main.tf")
+            blocks = _parse(path, "main.tf")
             locals_ = next(b.body for b in blocks if b.kind == "locals")
             assert locals_["multi_regions"]["nam7"] == ["us-central1", "us-east4"]
             assert "var.secondary_region" in str(locals_["spanning"])
