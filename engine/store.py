@@ -19,10 +19,10 @@ import sqlite3
 import time
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .datatypes import Data
 from .kb import KnowledgeBase, Origin, StoredOrigins
 from .kinds import KINDS
 from .load import LoadedRecord, builtin_kb_root, kb_file_entries, kb_file_names
@@ -94,8 +94,7 @@ def fingerprint(roots: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class FileStats:
+class FileStats(Data, frozen=True):
     """What `os.stat` says about every KB file: the cache key's cheap stand-in for their bytes."""
 
     digest: str
