@@ -6,7 +6,8 @@
 `archkb recommend`'s start-up, spent before it does anything. `Data` gives the same classes —
 fields from annotations, defaults and `field(default_factory=…)`, keyword-only or positional
 arguments, frozen or not, slots, order, the same `repr` and equality — from methods written
-once here, so defining a class costs one `type()` call.
+once here, so defining a class costs one `type()` call; a class's `__init__` (the only method
+that must be fast per instance) is compiled when its first instance is made.
 
 Type checkers see `Data` subclasses as dataclasses (`typing.dataclass_transform`), so
 constructor calls stay checked. `replace` and `fields` stand in for `dataclasses.replace` and
@@ -104,6 +105,8 @@ class _DataMeta(type):
             for method in ("__lt__", "__le__", "__gt__", "__ge__"):
                 namespace.setdefault(method, _ORDER[method])
         made = super().__new__(mcs, name, bases, namespace)
+        if "__init__" not in namespace and name != "Data":
+            type.__setattr__(made, "__init__", _lazy_init(made))
         if any("__dataclass_fields__" in vars(base) for base in made.__mro__[1:]):
             made.__getattr__("__dataclass_fields__")  # else it would inherit its base's
         return made
@@ -149,32 +152,9 @@ class Data(metaclass=_DataMeta):
     _data_frozen: ClassVar[bool] = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        cls = type(self)
-        assign = object.__setattr__
-        positional = list(args)
-        for name, default, factory, kw_only, _, _ in cls._data_specs:
-            if positional and not kw_only:
-                if name in kwargs:
-                    raise TypeError(f"{cls.__name__}() got multiple values for argument {name!r}")
-                value = positional.pop(0)
-            elif name in kwargs:
-                value = kwargs.pop(name)
-            elif factory is not None:
-                value = factory()
-            elif default is not _MISSING:
-                value = default
-            else:
-                raise TypeError(f"{cls.__name__}() missing required argument: {name!r}")
-            assign(self, name, value)
-        if positional:
-            raise TypeError(f"{cls.__name__}() takes too many positional arguments")
-        if kwargs:
-            raise TypeError(
-                f"{cls.__name__}() got an unexpected keyword argument {next(iter(kwargs))!r}"
-            )
-        post_init = getattr(self, "__post_init__", None)
-        if post_init is not None:
-            post_init()
+        """Reached only through `super().__init__` from a subclass's own `__init__` (every
+        other subclass gets `_lazy_init`): the fields' `__init__`, compiled for this call."""
+        _make_init(type(self))(self, *args, **kwargs)
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -193,6 +173,49 @@ class Data(metaclass=_DataMeta):
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         for name, value in zip(type(self)._data_fields, state, strict=True):
             object.__setattr__(self, name, value)
+
+
+def _lazy_init(cls: Any) -> Callable[..., None]:
+    """An `__init__` that, on the class's first instance, puts `_make_init(cls)` in its place:
+    classes that are never instantiated cost nothing, the others one small compile."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init = _make_init(cls)
+        type.__setattr__(cls, "__init__", init)
+        init(self, *args, **kwargs)
+
+    return __init__
+
+
+def _make_init(cls: Any) -> Callable[..., None]:
+    """The class's own `__init__`, with the signature `@dataclass` would give it (positional
+    fields, then keyword-only ones; defaults; factories called per instance), assigning every
+    field in order — as fast per instance as a dataclass's."""
+    scope: dict[str, Any] = {"__set": object.__setattr__, "__MISSING": _MISSING}
+    positional: list[str] = []
+    keyword: list[str] = []
+    body: list[str] = []
+    for name, default, factory, kw_only, _, _ in cls._data_specs:
+        if factory is not None:
+            scope[f"__factory_{name}"] = factory
+            param = f"{name}=__MISSING"
+            body.append(f"    if {name} is __MISSING: {name} = __factory_{name}()")
+        elif default is not _MISSING:
+            scope[f"__default_{name}"] = default
+            param = f"{name}=__default_{name}"
+        else:
+            param = name
+        (keyword if kw_only else positional).append(param)
+        body.append(f"    __set(self, {name!r}, {name})")
+    if hasattr(cls, "__post_init__"):
+        body.append("    self.__post_init__()")
+    params = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
+    source = f"def __init__({params}) -> None:\n" + ("\n".join(body) or "    pass") + "\n"
+    made: dict[str, Any] = {}
+    exec(source, scope, made)  # the source holds only the class's field names
+    init: Callable[..., None] = made["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
 
 
 def _compared(value: Any) -> tuple[Any, ...]:

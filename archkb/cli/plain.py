@@ -68,8 +68,9 @@ def plain_width() -> int | None:
         return None
     if any(name in os.environ for name in _RICH_ENVIRON):
         return None
+    isatty = getattr(out, "isatty", None)
     try:
-        if out.isatty():
+        if isatty is not None and isatty():
             return None
     except ValueError:  # closed: let rich decide what to do
         return None

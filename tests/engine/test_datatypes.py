@@ -157,3 +157,16 @@ def test_subclasses_get_their_own_fields() -> None:
 
     assert [f.name for f in dataclasses.fields(Wide)] == ["width", "label", "depth"]
     assert repr(Wide(width=1.0)).endswith("Wide(width=1.0, label=None, depth=0)")
+
+
+def test_init_is_compiled_on_first_use_with_the_dataclass_signature() -> None:
+    class Lazy(Data, frozen=True):
+        a: int
+        b: list[int] = field(default_factory=list)
+
+    before = Lazy.__init__
+    assert Lazy(1) == Lazy(1, [])
+    assert Lazy.__init__ is not before  # replaced by the compiled one
+    assert Lazy.__init__.__qualname__.endswith("Lazy.__init__")
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'a'"):
+        Lazy()  # type: ignore[call-arg]
