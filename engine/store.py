@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import functools
 import io
-import json
 import os
 import pickle
 import sqlite3
@@ -285,6 +284,8 @@ def write_store(kb: KnowledgeBase, path: Path, stats: FileStats | None = None) -
 def build_database(kb: KnowledgeBase, target: Path | sqlite3.Connection) -> None:
     """Create the SQLite database (a file, replaced; or an open, empty connection): meta,
     records (+ FTS5), edges, names (exact-match words)."""
+    import json
+
     import sqlite_utils
 
     db = (
@@ -362,6 +363,8 @@ def data_json(kind: str, record: Any) -> str:
     """The record as KB-file JSON without its default values (the `data` column that
     `archkb export sqlite` users query), as pydantic's `model_dump_json(by_alias=True,
     exclude_defaults=True)` wrote it."""
+    import json
+
     from .load import KIND_OF_FOLDER
     from .schema import KIND_MODELS
 
