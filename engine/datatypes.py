@@ -105,7 +105,7 @@ class _DataMeta(type):
             for method in ("__lt__", "__le__", "__gt__", "__ge__"):
                 namespace.setdefault(method, _ORDER[method])
         made = super().__new__(mcs, name, bases, namespace)
-        if "__init__" not in namespace and name != "Data":
+        if "__init__" not in namespace:  # (`Data` defines its own)
             type.__setattr__(made, "__init__", _lazy_init(made))
         if any("__dataclass_fields__" in vars(base) for base in made.__mro__[1:]):
             made.__getattr__("__dataclass_fields__")  # else it would inherit its base's
