@@ -290,8 +290,9 @@ def _goals(
     rec, stack, floor, bare = cs["recommend"], cs["stack"], cs["floor"], cs["bare"]
     ratio = rec.median / stack.median
     bound = (
-        f"Bounded by imports: the modules `recommend` cannot skip (rich, the engine's "
-        f"plain records, results and query modules; no click, no pydantic, no networkx) take "
+        f"Bounded by imports: the modules `recommend` cannot skip (the engine's plain "
+        f"records, results and query modules, the plain-text printer; piped, no rich; no "
+        f"click, no pydantic, no networkx, no dataclasses) take "
         f"{fmt_time(floor.median)} to import doing nothing = "
         f"{floor.median / stack.median:.2f}× the stack import; the command's own work (stat "
         f"the KB files, read the cache, recommend, render) adds "
@@ -772,8 +773,10 @@ METHOD = """\
   and device; when they all still match and no file changed within 2 s before they were noted
   ("racy"), the noted content hash stands, else every file is hashed as before
   (`tests/engine/test_store_stats.py`). `archkb recommend`'s plain command lines are parsed
-  without click (`archkb/cli/headline.py`; anything else goes to click). Results are frozen dataclasses and
-  `--json` is written by `records.jsonable`; `tests/engine/test_lean_path.py` compares cached
+  without click (`archkb/cli/headline.py`; anything else goes to click), and its piped text
+  is printed without rich (`archkb/cli/plain.py`, byte for byte what rich prints,
+  `tests/cli/test_plain_render.py`). Results are frozen data classes (`engine/datatypes.py`,
+  dataclasses without the `dataclasses` module) and `--json` is written by `records.jsonable`; `tests/engine/test_lean_path.py` compares cached
   answers with `--no-cache` answers and with pydantic's serialisation, and
   `tests/test_architecture.py` checks that the headline commands import neither pydantic nor
   networkx. Before (issue 9): re-validating with `model_validate_json` was ~70% of the 100×
@@ -868,7 +871,30 @@ same run or same load. History, not re-measured by `make bench`.
   under each addable need; it now asks a sentence-free failure check and score (held to
   `blueprint_failures` / `score_terms` by a test) with each blueprint's compute found once.
 - Tried and left: per-kind tables read on first use (`recommend` reads services, the bulk, so
-  it saves little), a plain-text renderer instead of rich for piped output (rich's layout is
-  about a third of the command's own work, but byte-identical output could not be shown in the
-  time), `Console(emoji=False)` (saves rich's emoji table, but changes how `:name:` in KB text
-  prints)."""
+  it saves little), `Console(emoji=False)` (saves rich's emoji table, but changes how `:name:`
+  in KB text prints).
+
+Then (issue 20, second round), with `python -X importtime` (self times summed, bytecode
+cached, load average ~7) and the CLI timed round-robin beside the stack import:
+
+| figure | before → after |
+|---|---|
+| modules `archkb recommend` imports (piped) | 183 → 111 |
+| their import time, summed self times | 120 ms → 37 ms |
+| CLI `recommend` ÷ stack import (same run, loaded machine) | 0.81 → 0.29 (`map`: 0.45) |
+
+- `archkb/cli/plain.py`: piped text of `recommend` is laid out without rich — its panel
+  (cropped lines), its heavy-head table (column widths, collapsing, word wrap and folding) and
+  lines of markup, byte for byte as rich 15 prints them when stdout is not a terminal; whenever
+  that cannot be promised (a terminal, `FORCE_COLOR` and kin, a non-UTF-8 or Windows console,
+  markup-like or emoji-like text, wide or zero-width characters, a titled table, tiny widths)
+  rich prints. `archkb/cli/blocks.py` describes the output once for both printers;
+  `tests/cli/test_plain_render.py` compares them on the real answers at several widths, on
+  generated tables and panels (hypothesis) and end to end.
+- `engine/datatypes.py`: the data classes on the headline's path (results, `ParsedNeeds`,
+  `KnowledgeBase`, caches, …) come from one base class instead of `@dataclass`, which compiles
+  each class's methods with `exec` and imports `inspect` (with `ast`, `dis`, `tokenize`):
+  `results.py` alone went from 11.5 ms to 0.3 ms. Same behaviour, held to real dataclasses by
+  `tests/engine/test_datatypes.py`; `dataclasses.replace`/`fields` and pydantic still read them.
+- `engine/needs.py`: needs given by their ids (as `--needs serverless,eu`) skip the name
+  resolver and its store query; other spellings still go through it (a test compares)."""

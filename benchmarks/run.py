@@ -39,12 +39,12 @@ WORK = HERE / ".synth"
 PY = sys.executable
 HEADLINE = ["recommend", "--needs", "serverless,eu"]
 RECOMMEND_FLOOR = (
-    "import archkb.cli, archkb.cli.headline, archkb.cli.recommend_render, archkb.engine.recommend, "
-    "archkb.engine.store, archkb.engine.needs, rich.console, rich.panel, rich.table"
+    "import archkb.cli, archkb.cli.headline, archkb.cli.recommend_render, archkb.cli.plain, "
+    "archkb.engine.recommend, archkb.engine.store, archkb.engine.needs"
 )
 """The modules `archkb recommend` cannot avoid (the click-free CLI path, the engine's plain
-records, results and query modules, rich), imported and nothing done: the floor under the CLI
-figure."""
+records, results and query modules, the plain-text printer for piped output), imported and
+nothing done: the floor under the CLI figure."""
 HEAVY = (
     "pydantic",
     "networkx",

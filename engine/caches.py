@@ -7,8 +7,9 @@ store connection is here too because search opens it lazily; `close()` releases 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from .datatypes import Data, field
 
 if TYPE_CHECKING:
     from .records import AttributeRule, Region, Service
@@ -20,8 +21,7 @@ ServiceChoiceKey = tuple[str, str, tuple[str, ...], tuple[str, ...]]
 """(provider, capability, region ids, compliance needs whose scope lists apply)"""
 
 
-@dataclass
-class KbCaches:
+class KbCaches(Data):
     regions: dict[RegionKey, list[Region] | str] = field(default_factory=dict)
     """Region choice per RegionKey: the regions, or why there are none."""
     candidates: dict[tuple[str, str], list[Service]] = field(default_factory=dict)

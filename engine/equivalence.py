@@ -10,9 +10,9 @@ remark saying what else differs. One rule, used by `map`, the resolver, bills an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from .datatypes import Data
 from .facets import DECISIVE_FACETS
 from .records import Fit, Service
 
@@ -22,8 +22,7 @@ if TYPE_CHECKING:
 Coverage = Literal["full", "some", "none"]
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(Data, frozen=True):
     """How well one service does one capability."""
 
     capability: str
@@ -70,8 +69,7 @@ def facet_coverage(source: Service, target: Service) -> Coverage:
     return "some" if offered else "none"
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(Data, frozen=True):
     """A candidate equivalent of a source service for one capability, with the verdict."""
 
     service: Service

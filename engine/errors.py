@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .datatypes import Data
 
 
-@dataclass(frozen=True, order=True)
-class KbProblem:
+class KbProblem(Data, frozen=True, order=True):
     """One thing wrong with the KB, pointing at the file and line to fix."""
 
     file: str

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .caches import KbCaches
+from .datatypes import Data, field
 from .kinds import KINDS
 from .records import (
     Blueprint,
@@ -79,8 +79,7 @@ class StoredOrigins(Mapping[str, Origin]):
         return len(self._origins())
 
 
-@dataclass
-class KnowledgeBase:
+class KnowledgeBase(Data):
     """All records of a loaded KB. Build with `from_records`; treat as read-only."""
 
     providers: dict[str, Provider] = field(default_factory=dict)

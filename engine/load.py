@@ -10,10 +10,10 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .datatypes import Data
 from .errors import KbLoadError, KbProblem
 from .kinds import KINDS
 
@@ -47,8 +47,7 @@ def builtin_kb_root() -> Path:
     return Path(locations[0])
 
 
-@dataclass(frozen=True)
-class LoadedRecord:
+class LoadedRecord(Data, frozen=True):
     """A validated record and where it came from."""
 
     kind: str

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .datatypes import Data, field
 from .records import Need, NeedKind, Quality, Trait
 
 if TYPE_CHECKING:
@@ -22,8 +22,7 @@ class NeedsError(ValueError):
     """Needs the user must fix: unknown, empty or contradictory. `str()` is the message."""
 
 
-@dataclass(frozen=True)
-class ParsedNeeds:
+class ParsedNeeds(Data, frozen=True):
     """The needs as constraints the recommender applies."""
 
     needs: tuple[Need, ...]
@@ -111,18 +110,24 @@ def parse_needs(kb: KnowledgeBase, text: str | Iterable[str]) -> ParsedNeeds:
         NeedsError: when empty, when a word is unknown or ambiguous (with "did you mean"), or
             when two needs contradict each other (naming both and why).
     """
-    from .search import resolve_need
-
     words = split_needs(text)
     if not words:
         raise NeedsError("no needs given; known needs: " + ", ".join(sorted(kb.needs)))
-    found = [(word, resolve_need(kb, word)) for word in words]
-    problems = [_unknown_message(word, res) for word, res in found if res.key is None]
-    if problems:
-        raise NeedsError("; ".join(problems))
+    if all(word in kb.needs for word in words):
+        # Every word is a need's id as written: what the resolver's first stage (exact ids,
+        # which are lowercase slugs) answers, without importing it or asking the store.
+        ids = words
+    else:
+        from .search import resolve_need
+
+        found = [(word, resolve_need(kb, word)) for word in words]
+        problems = [_unknown_message(word, res) for word, res in found if res.key is None]
+        if problems:
+            raise NeedsError("; ".join(problems))
+        ids = [str(resolution.key).partition("/")[2] for _, resolution in found]
     needs: list[Need] = []
-    for _, resolution in found:
-        need = kb.needs[str(resolution.key).partition("/")[2]]
+    for need_id in ids:
+        need = kb.needs[need_id]
         if need not in needs:
             needs.append(need)
     _check_clashes(needs)

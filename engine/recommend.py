@@ -8,9 +8,9 @@ controls) removes that pairing only. Scores are deterministic and every term is 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .datatypes import Data
 from .needs import NeedsError, parse_needs
 from .reasons import plain_reasons
 from .records import Blueprint, Component, NeedKind, Quality
@@ -34,8 +34,7 @@ PATTERN_BONUS = 0.5
 NEUTRAL_RATING = 3
 
 
-@dataclass(frozen=True)
-class ScoreTerm:
+class ScoreTerm(Data, frozen=True):
     value: float
     sentence: str
 
@@ -162,8 +161,7 @@ def only_constraints(kb: KnowledgeBase, needs: ParsedNeeds) -> bool:
     return needs.constraint_only and not any(wanted & set(b.suits) for b in kb.blueprints.values())
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(Data, frozen=True):
     """A blueprint that qualifies on at least one provider, with its score and plans."""
 
     score: float

@@ -586,8 +586,8 @@ def jsonable(value: Any) -> Any:
         return {jsonable(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, dt.date):
         return value.isoformat()
-    slots = getattr(cls, "__dataclass_fields__", None)
-    if slots is not None:
+    slots = getattr(cls, "_data_fields", None) or getattr(cls, "__dataclass_fields__", None)
+    if slots is not None:  # a `datatypes.Data` class (results) or a dataclass
         return {name: jsonable(getattr(value, name)) for name in slots}
     if hasattr(value, "model_dump"):  # a pydantic model (migration tables, authoring)
         return value.model_dump(mode="json", by_alias=True)

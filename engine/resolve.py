@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .datatypes import Data
 from .equivalence import current_first, job_of
 from .records import Blueprint, Fit, Region, Service
 from .results import (
@@ -190,8 +190,7 @@ def _choose_service(
     return f"{names} not available in {codes} (per the KB's regional availability)"
 
 
-@dataclass(frozen=True)
-class ResolutionPlan:
+class ResolutionPlan(Data, frozen=True):
     """The choices of a resolution (regions, one service per component, notes), before they are
     turned into result models. Recommending plans every blueprint × provider to know which
     qualify, but builds a `ResolvedArchitecture` only for the few it returns."""

@@ -1,19 +1,19 @@
 """Engine results: what renderers (CLI, TUI, exporters) consume. Pure data, JSON-serialisable
 (`records.jsonable`).
 
-Frozen dataclasses, not pydantic models: the engine builds them from records it already trusts,
-and a headline command should not import pydantic to print them. Fields keep the names, types,
+Frozen data classes (`datatypes.Data`: dataclasses without the `dataclasses` module's cost at
+import), not pydantic models: the engine builds them from records it already trusts, and a
+headline command should not import pydantic to print them. Fields keep the names, types,
 order and defaults the models had, so `--json` output is unchanged
 (`tests/engine/test_lean_path.py` compares with pydantic's serialisation of the same results).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .datatypes import Data, field
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegionChoice:
+class RegionChoice(Data, frozen=True, slots=True, kw_only=True):
     code: str
     name: str
     city: str
@@ -22,8 +22,7 @@ class RegionChoice:
     """`primary` or `secondary`."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResolvedComponent:
+class ResolvedComponent(Data, frozen=True, slots=True, kw_only=True):
     role: str
     capability: str
     capability_name: str
@@ -83,15 +82,13 @@ class ResolvedComponent:
         return self.caveat if self.fit == "partial" and self.caveat else None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResolvedFlow:
+class ResolvedFlow(Data, frozen=True, slots=True, kw_only=True):
     source: str
     target: str
     label: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResolvedArchitecture:
+class ResolvedArchitecture(Data, frozen=True, slots=True, kw_only=True):
     """Blueprint + provider + regions + one concrete service per component + flows.
 
     Every exporter consumes this and nothing else from the engine.
@@ -118,16 +115,14 @@ class ResolvedArchitecture:
         return self.regions[0]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Exclusion:
+class Exclusion(Data, frozen=True, slots=True, kw_only=True):
     blueprint: str
     provider: str
     """A provider id, or `all` when the blueprint itself fails the needs."""
     reason: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ScoreTerm:
+class ScoreTerm(Data, frozen=True, slots=True, kw_only=True):
     """One term of a blueprint's score: its value and the sentence that explains it."""
 
     value: float
@@ -137,8 +132,7 @@ class ScoreTerm:
         _as_float(self, "value")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Recommendation:
+class Recommendation(Data, frozen=True, slots=True, kw_only=True):
     rank: int
     blueprint: str
     name: str
@@ -160,8 +154,7 @@ class Recommendation:
         _as_float(self, "score")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RecommendationSet:
+class RecommendationSet(Data, frozen=True, slots=True, kw_only=True):
     needs: list[str]
     constraints: dict[str, object]
     recommendations: list[Recommendation]
@@ -176,8 +169,7 @@ class RecommendationSet:
     """Workload need ids that would narrow an unranked answer."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WhyNot:
+class WhyNot(Data, frozen=True, slots=True, kw_only=True):
     """Why a blueprint is or is not recommended: its rank when it qualifies, else the reasons."""
 
     blueprint: str

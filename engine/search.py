@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
+
+from .datatypes import Data, field
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -36,8 +37,7 @@ def normalize(text: str) -> str:
     return folded
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(Data, frozen=True):
     """The outcome of resolving a name: one match, several (ambiguous) or none (suggestions)."""
 
     query: str
@@ -53,8 +53,7 @@ class Resolution:
         return self.matches[0] if len(self.matches) == 1 else None
 
 
-@dataclass
-class NameIndex:
+class NameIndex(Data):
     """Lookup tables from names to record keys, built once per KB."""
 
     ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -253,8 +252,7 @@ def _index(
     return index
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(Data, frozen=True):
     key: str
     kind: str
     name: str

@@ -12,17 +12,16 @@ import contextlib
 import datetime as dt
 import functools
 import io
-import json
 import os
 import pickle
 import sqlite3
 import time
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .datatypes import Data
 from .kb import KnowledgeBase, Origin, StoredOrigins
 from .kinds import KINDS
 from .load import LoadedRecord, builtin_kb_root, kb_file_entries, kb_file_names
@@ -94,8 +93,7 @@ def fingerprint(roots: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class FileStats:
+class FileStats(Data, frozen=True):
     """What `os.stat` says about every KB file: the cache key's cheap stand-in for their bytes."""
 
     digest: str
@@ -286,6 +284,8 @@ def write_store(kb: KnowledgeBase, path: Path, stats: FileStats | None = None) -
 def build_database(kb: KnowledgeBase, target: Path | sqlite3.Connection) -> None:
     """Create the SQLite database (a file, replaced; or an open, empty connection): meta,
     records (+ FTS5), edges, names (exact-match words)."""
+    import json
+
     import sqlite_utils
 
     db = (
@@ -363,6 +363,8 @@ def data_json(kind: str, record: Any) -> str:
     """The record as KB-file JSON without its default values (the `data` column that
     `archkb export sqlite` users query), as pydantic's `model_dump_json(by_alias=True,
     exclude_defaults=True)` wrote it."""
+    import json
+
     from .load import KIND_OF_FOLDER
     from .schema import KIND_MODELS
 

@@ -132,8 +132,8 @@ NEVER_ON_THE_READ_PATH = ("pydantic", "networkx", "yaml", "sqlite_utils", "textu
 """What a headline command on a warm cache must not import (checked per top-level package)."""
 
 HEADLINE = [
-    (["recommend", "--needs", "serverless,eu"], ("click",)),
-    (["recommend", "--needs", "serverless,eu", "--json"], ("rich", "click")),
+    (["recommend", "--needs", "serverless,eu"], ("rich", "click", "dataclasses", "inspect")),
+    (["recommend", "--needs", "serverless,eu", "--json"], ("rich", "click", "dataclasses")),
     (["map", "AWS Lambda"], ()),
     (["map", "AWS Lambda", "--json"], ("rich",)),
     (["show", "service/aws-lambda"], ()),
@@ -143,7 +143,9 @@ HEADLINE = [
 ]
 """Headline commands, and what each answer does not need besides NEVER_ON_THE_READ_PATH (JSON is
 written without rich; text output on a terminal needs it for colour and layout; `recommend`'s
-plain forms are parsed without click, `archkb.cli.headline`)."""
+plain forms are parsed without click, `archkb.cli.headline`, and its text, piped as here, is
+printed without rich, `archkb.cli.plain`; the engine's data classes on its path are built
+without the `dataclasses` module, `engine/datatypes.py`)."""
 
 
 def _modules_after(args: list[str], cache: Path) -> set[str]:

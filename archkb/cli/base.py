@@ -5,9 +5,10 @@ headline command would import."""
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from archkb.engine.datatypes import Data, field
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,8 +33,7 @@ class CliProblem(Exception):
         sys.stderr.flush()
 
 
-@dataclass
-class AppContext:
+class AppContext(Data):
     overlays: tuple[str, ...] = ()
     use_cache: bool = True
     _kb: KnowledgeBase | None = field(default=None, repr=False)

@@ -1,14 +1,13 @@
-"""Rich rendering of recommendations and why-not answers (no engine logic here)."""
+"""Text output of recommendations (as `blocks.py` blocks) and why-not answers (no engine logic
+here)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import console
+from .blocks import Block, Box, Column, Grid, Line, emit
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from archkb.engine.kb import KnowledgeBase
     from archkb.engine.results import Recommendation, RecommendationSet, WhyNot
 
@@ -16,54 +15,62 @@ if TYPE_CHECKING:
 def render_recommendations(
     kb: KnowledgeBase, result: RecommendationSet, explain: bool, provider_given: bool
 ) -> None:
-    out = console()
-    out.print(f"[bold]Needs:[/] {', '.join(result.needs)}")
+    emit(recommendation_blocks(kb, result, explain))
+
+
+def recommendation_blocks(
+    kb: KnowledgeBase, result: RecommendationSet, explain: bool
+) -> list[Block]:
+    """What `archkb recommend` prints, as blocks (`blocks.emit` prints them)."""
+    blocks: list[Block] = [Line(f"[bold]Needs:[/] {', '.join(result.needs)}")]
     if explain:
-        render_constraints(kb, result, out)
+        blocks.append(_constraints_grid(kb, result))
     if not result.ranked:
-        _render_unranked(result, out)
+        blocks += _unranked(result)
     else:
         for rec in result.recommendations:
-            _render_one(rec, result, explain, out)
-        out.print("[dim]~ = partial fit (see `archkb map SERVICE` for the caveat)[/]")
+            blocks += _one(rec, result, explain)
+        blocks.append(Line("[dim]~ = partial fit (see `archkb map SERVICE` for the caveat)[/]"))
     if explain:
-        render_exclusions(result, limit=None)
+        blocks += exclusion_blocks(result, limit=None)
     elif result.excluded:
-        out.print(
-            f"[dim]{len(result.excluded)} candidate(s) excluded; --explain or "
-            "`archkb why-not BLUEPRINT --needs …` says why.[/]"
+        blocks.append(
+            Line(
+                f"[dim]{len(result.excluded)} candidate(s) excluded; --explain or "
+                "`archkb why-not BLUEPRINT --needs …` says why.[/]"
+            )
         )
+    return blocks
 
 
-def _render_unranked(result: RecommendationSet, out: Console) -> None:
-    from rich.table import Table
-
-    out.print(f"[yellow]{result.notice}[/]")
-    table = Table(show_header=True, header_style="bold", pad_edge=False)
-    for column in ("#", "blueprint", "qualifies on", "not on"):
-        table.add_column(column, overflow="fold")
-    for rec in result.recommendations:
-        table.add_row(
+def _unranked(result: RecommendationSet) -> list[Block]:
+    blocks: list[Block] = [Line(f"[yellow]{result.notice}[/]")]
+    columns = [Column(c) for c in ("#", "blueprint", "qualifies on", "not on")]
+    rows = [
+        [
             str(rec.rank),
             f"{rec.name} [dim]({rec.blueprint})[/]",
             ", ".join(sorted(rec.providers)),
             "; ".join(f"{p}: {why}" for p, why in sorted(rec.dropped.items())),
-        )
-    out.print(table)
+        ]
+        for rec in result.recommendations
+    ]
+    blocks.append(Grid(columns, rows))
     if result.suggestions:
-        out.print(f"Workload needs that would narrow this: {', '.join(result.suggestions)}")
+        blocks.append(
+            Line(f"Workload needs that would narrow this: {', '.join(result.suggestions)}")
+        )
     needs = ",".join(result.needs)
-    out.print(
-        f"[dim]  next: archkb recommend --needs {needs},<workload need>   "
-        f"or  archkb show blueprint/<id>[/]"
+    blocks.append(
+        Line(
+            f"[dim]  next: archkb recommend --needs {needs},<workload need>   "
+            f"or  archkb show blueprint/<id>[/]"
+        )
     )
+    return blocks
 
 
-def _render_one(
-    rec: Recommendation, result: RecommendationSet, explain: bool, out: Console
-) -> None:
-    from rich.panel import Panel
-
+def _one(rec: Recommendation, result: RecommendationSet, explain: bool) -> list[Block]:
     providers = sorted(rec.providers)
     body = [f"[dim]{rec.blueprint}[/] — {rec.summary}", "", "[bold]What it gives you:[/]"]
     body += [f"  • {r}" for r in rec.reasons]
@@ -82,8 +89,6 @@ def _render_one(
         body += ["", "[bold]Score terms:[/]"]
         body += [f"  {t.value:+5.1f}  {t.sentence}" for t in rec.score_terms]
     title = f"#{rec.rank} {rec.name} · score {rec.score:g}"
-    out.print(Panel("\n".join(body), title=title, title_align="left"))
-    out.print(_services_table(rec))
     needs = ",".join(result.needs)
     lines = [
         f"archkb export diagram --blueprint {rec.blueprint} --needs {needs} "
@@ -94,18 +99,18 @@ def _render_one(
         f"--tool terraform -o infra-{p}/"
         for p in providers
     ]
-    out.print("[dim]  next: " + "\n        ".join(lines) + "[/]\n")
+    return [
+        Box(title, "\n".join(body)),
+        _services_grid(rec),
+        Line("[dim]  next: " + "\n        ".join(lines) + "[/]\n"),
+    ]
 
 
-def _services_table(rec: Recommendation) -> object:
-    from rich.table import Table
-
+def _services_grid(rec: Recommendation) -> Grid:
     providers = sorted(rec.providers)
-    table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
-    table.add_column("role", no_wrap=True)
-    for provider in providers:
-        table.add_column(provider.upper(), overflow="fold")
+    columns = [Column("role", no_wrap=True), *[Column(p.upper()) for p in providers]]
     roles = list(dict.fromkeys(c.role for p in providers for c in rec.providers[p].components))
+    rows = []
     for role in roles:
         cells = []
         for provider in providers:
@@ -113,24 +118,23 @@ def _services_table(rec: Recommendation) -> object:
             cells.append(
                 "" if comp is None else comp.service_name + (" ~" if comp.fit == "partial" else "")
             )
-        table.add_row(role, *cells)
-    table.add_row(
-        "[dim]region[/]",
-        *[", ".join(f"{r.code} ({r.city})" for r in rec.providers[p].regions) for p in providers],
+        rows.append([role, *cells])
+    rows.append(
+        [
+            "[dim]region[/]",
+            *[
+                ", ".join(f"{r.code} ({r.city})" for r in rec.providers[p].regions)
+                for p in providers
+            ],
+        ]
     )
-    return table
+    return Grid(columns, rows)
 
 
-def render_constraints(kb: KnowledgeBase, result: RecommendationSet, out: Console) -> None:
+def _constraints_grid(kb: KnowledgeBase, result: RecommendationSet) -> Grid:
     """The constraints as a table: what each one demands and which need set it."""
-    from rich.table import Table
-
-    table = Table(title="Constraints", show_header=True, header_style="bold", pad_edge=False)
-    for column in ("constraint", "demands", "from need"):
-        table.add_column(column, overflow="fold")
-    for row in constraint_rows(kb, result):
-        table.add_row(*row)
-    out.print(table)
+    columns = [Column(c) for c in ("constraint", "demands", "from need")]
+    return Grid(columns, constraint_rows(kb, result), title="Constraints")
 
 
 def constraint_rows(kb: KnowledgeBase, result: RecommendationSet) -> list[tuple[str, str, str]]:
@@ -170,15 +174,21 @@ def constraint_rows(kb: KnowledgeBase, result: RecommendationSet) -> list[tuple[
 
 
 def render_exclusions(result: RecommendationSet, limit: int | None) -> None:
-    out = console()
+    emit(exclusion_blocks(result, limit))
+
+
+def exclusion_blocks(result: RecommendationSet, limit: int | None) -> list[Block]:
     if not result.excluded:
-        return
-    out.print("\n[bold]Excluded:[/]")
-    for exclusion in result.excluded[:limit]:
-        out.print(f"  {exclusion.blueprint} on {exclusion.provider}: {exclusion.reason}")
+        return []
+    return [
+        Line("\n[bold]Excluded:[/]"),
+        *[Line(f"  {e.blueprint} on {e.provider}: {e.reason}") for e in result.excluded[:limit]],
+    ]
 
 
 def render_why_not(answer: WhyNot) -> None:
+    from .base import console
+
     out = console()
     needs = ", ".join(answer.needs)
     if answer.rank is not None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..datatypes import replace
 from ..results import RegionChoice, ResolvedArchitecture, ResolvedComponent, ResolvedFlow
 from ..topology import placement_facts
 

@@ -231,3 +231,17 @@ def test_winner_shortcuts_agree_with_the_explained_score(kb: KnowledgeBase) -> N
             assert _score(kb, blueprint, needs, compute) == round(sum(t.value for t in terms), 2)
             checked += 1
     assert checked > 10_000
+
+
+def test_needs_named_by_their_ids_parse_as_the_resolver_reads_them(kb: KnowledgeBase) -> None:
+    """`parse_needs` skips the resolver (`search.resolve_need`) when every word is a need's id
+    as written; it answers what the resolver answers for those words and their other spellings
+    (which still go through it)."""
+    from archkb.engine.search import resolve_need
+
+    for need_id in sorted(kb.needs):
+        by_id = parse_needs(kb, need_id)
+        resolved = resolve_need(kb, need_id).key
+        assert resolved == f"need/{need_id}"
+        assert by_id == parse_needs(kb, [need_id.upper()]) == parse_needs(kb, f" {need_id} ,")
+        assert by_id.needs[0].id == need_id
