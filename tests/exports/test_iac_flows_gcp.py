@@ -5,6 +5,7 @@ rendered modules (python-hcl2 through the validator's parser) and check the reso
 arguments that carry the path: a Backup and DR plan for Cloud SQL associated with the linked
 instance, an uptime check of the domain DNS serves, a private zone record for a VM, the GKE
 pods' standalone NEGs behind the load balancer, a release trigger on the registry's pushes,
+a Cloud Deploy custom target applying the environment templates with Infrastructure Manager,
 SSH through IAP narrowed to the web tier. Each stack
 is rendered once per module of tests and checked against the pinned google schema.
 """
@@ -202,6 +203,66 @@ def test_an_image_pushed_to_the_registry_becomes_a_release(stacks: dict[str, Pat
     acts = resources["google_service_account_iam_member.releaser_acts_as_deploy"].body
     assert acts["service_account_id"] == "${google_service_account.this.name}"
     assert acts["member"] == "serviceAccount:${google_service_account.releaser.email}"
+
+
+def test_the_templates_pipeline_applies_them_with_infrastructure_manager(
+    stacks: dict[str, Path],
+) -> None:
+    """deliver -> templates: a pipeline whose one target is a custom target type; its deploy
+    task runs `gcloud infra-manager deployments apply` as the templates module's account and
+    both tasks write the results.json Cloud Deploy reads; the execution account may act as the
+    templates account and manage Infrastructure Manager deployments."""
+    stack = stacks["cicd-platform"]
+    assert _calls(stack)["deliver"]["templates_service_account"] == (
+        "${module.templates.service_account}"
+    )
+    assert _outputs(stack / "modules" / "templates")["service_account"] == (
+        "${google_service_account.this.email}"
+    )
+    resources = _blocks(stack / "modules" / "deliver", "resource")
+    tasks = _one(resources["google_clouddeploy_custom_target_type.infra_manager"].body["tasks"])
+    render = _one(_one(tasks["render"])["container"])
+    deploy = _one(_one(tasks["deploy"])["container"])
+    # Each script is one HCL expression (join of shell lines), so its quotes read as \".
+    [render_script], [deploy_script] = render["args"], deploy["args"]
+    assert 'gcloud storage cp \\"$CLOUD_DEPLOY_INPUT_GCS_PATH\\"' in render_script
+    assert '\\"resultStatus\\": \\"SUCCEEDED\\", \\"manifestFile\\"' in render_script
+    apply = (
+        'gcloud infra-manager deployments apply \\"$IM_DEPLOYMENT\\"'
+        ' --service-account=\\"$IM_SERVICE_ACCOUNT\\"'
+        ' --gcs-source=\\"$CLOUD_DEPLOY_INPUT_GCS_PATH/config\\"'
+    )
+    assert apply in deploy_script
+    for status in ("SUCCEEDED", "FAILED"):
+        assert f'\\"resultStatus\\": \\"{status}\\"' in deploy_script
+    for script in (render_script, deploy_script):
+        assert script.endswith(
+            'gcloud storage cp /workspace/results.json \\"$CLOUD_DEPLOY_OUTPUT_GCS_PATH/results.json\\""])}'
+        )
+    assert deploy["env"]["IM_SERVICE_ACCOUNT"] == (
+        "projects/${var.project_id}/serviceAccounts/${var.templates_service_account}"
+    )
+    assert render["env"]["IM_DEPLOYMENT"] == deploy["env"]["IM_DEPLOYMENT"]
+    target = resources["google_clouddeploy_target.templates"].body
+    assert _one(target["custom_target"])["custom_target_type"] == (
+        "${google_clouddeploy_custom_target_type.infra_manager.id}"
+    )
+    execution = _one(target["execution_configs"])
+    assert execution["service_account"] == "${google_service_account.applier.email}"
+    assert set(execution["usages"]) == {"RENDER", "DEPLOY"}
+    pipeline = resources["google_clouddeploy_delivery_pipeline.templates"].body
+    stage = _one(_one(pipeline["serial_pipeline"])["stages"])
+    assert stage["target_id"] == "${google_clouddeploy_target.templates.name}"
+    acts = resources["google_service_account_iam_member.applier_acts_as_templates"].body
+    assert acts["service_account_id"] == (
+        "projects/${var.project_id}/serviceAccounts/${var.templates_service_account}"
+    )
+    assert acts["role"] == "roles/iam.serviceAccountUser"
+    assert acts["member"] == "serviceAccount:${google_service_account.applier.email}"
+    roles = str(resources["google_project_iam_member.applier"].body["for_each"])
+    assert "roles/config.admin" in roles and "roles/clouddeploy.jobRunner" in roles
+    templates = _blocks(stack / "modules" / "templates", "resource")
+    assert templates["google_project_iam_member.agent"].body["role"] == "roles/config.agent"
 
 
 def test_ssh_through_iap_reaches_only_the_web_tier(stacks: dict[str, Path]) -> None:
