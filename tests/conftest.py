@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -64,9 +65,18 @@ a checkov or cfn-lint run, a synthetic KB): each runs on one xdist worker (`--di
 loadgroup`), so the fixture is built once; every other test goes to whichever worker is free."""
 
 
+TEST_GC_THRESHOLD = (50_000, 20, 20)
+"""The collector's thresholds in test processes (Python's default: 700, 10, 10). The suite
+allocates parse trees and rendered stacks by the million while module fixtures keep large
+caches alive, so a collection every 700 allocations keeps re-walking live objects: measured on
+test_iac_exposure + test_iac_profiles, 93 → 78 s of CPU. Only how often it runs changes."""
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Know the xdist_group mark also when xdist is not loaded (`-p no:xdist`)."""
+    """Know the xdist_group mark also when xdist is not loaded (`-p no:xdist`); collect
+    garbage less often (`TEST_GC_THRESHOLD`, in every worker)."""
     config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
+    gc.set_threshold(*TEST_GC_THRESHOLD)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks

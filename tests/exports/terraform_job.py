@@ -189,6 +189,9 @@ def _restore_paths(blocks: list[Any], copies: dict[str, list[str]]) -> list[Any]
 
 
 if __name__ == "__main__":
+    import gc
+
+    gc.set_threshold(50_000, 20, 20)  # as tests/conftest.py's TEST_GC_THRESHOLD, for the parsing
     job_root = Path(sys.argv[1])
     try:
         run(job_root)
