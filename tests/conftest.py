@@ -32,16 +32,32 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 TERRAFORM_TESTS = "tests/exports/test_iac_terraform.py"
 
 
+def _shared_by_workers(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder of this test run that every xdist worker sees at the same path."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+
+
 @pytest.fixture(scope="session")
 def terraform_job(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder the session's Terraform job (tests/exports/terraform_job.py) writes into:
     one per test run, shared by all xdist workers."""
-    base = tmp_path_factory.getbasetemp()
-    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "terraform-job"
+    return _shared_by_workers(tmp_path_factory, "terraform-job")
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _start_terraform_job(request: pytest.FixtureRequest, _private_cache: None) -> None:
+def _shared_hcl_readings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each Terraform text is parsed once per session, whichever process reads it first
+    (tests/exports/hcl_cache.py); the Terraform job, started later, inherits the folder."""
+    from tests.exports import hcl_cache
+
+    hcl_cache.install(_shared_by_workers(tmp_path_factory, "hcl-readings"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _start_terraform_job(
+    request: pytest.FixtureRequest, _private_cache: None, _shared_hcl_readings: None
+) -> None:
     """Start the Terraform job as the session begins when it runs any Terraform test, so its
     minutes of checkov overlap the rest of the suite instead of trailing it."""
     if any(item.nodeid.startswith(TERRAFORM_TESTS) for item in request.session.items):

@@ -30,6 +30,7 @@ from typing import Any
 
 from filelock import FileLock
 
+from tests.exports import hcl_cache
 from tests.exports.iac_helpers import REPO, CheckovReport, checkov_command, parse_checkov_json
 
 STEPS = ("rendered", "validated", "checkov")
@@ -130,7 +131,11 @@ def run(root: Path) -> None:
     terraform = _start_checkov(tree, ["terraform"], stale)
     secrets = _start_checkov(root / "distinct", ["secrets"], [])
     # Schema validation (about a minute) runs while checkov does.
-    reports = {out: validate_modules(read_folder(tree / out), schemas()) for out in OUTPUTS}
+    # Last output first: the tests that read the plain stacks again start at the first, so the
+    # two meet in the middle instead of parsing the same texts side by side (hcl_cache.py).
+    reports = {
+        out: validate_modules(read_folder(tree / out), schemas()) for out in reversed(OUTPUTS)
+    }
     _publish(root, "validated.pickle", pickle.dumps(reports))
     (root / "validated.ok").touch()
     blocks = _blocks(terraform) + _restore_paths(_blocks(secrets), distinct)
@@ -193,6 +198,8 @@ if __name__ == "__main__":
 
     gc.set_threshold(50_000, 20, 20)  # as tests/conftest.py's TEST_GC_THRESHOLD, for the parsing
     job_root = Path(sys.argv[1])
+    if os.environ.get(hcl_cache.ENV):  # the session's shared readings (tests/conftest.py)
+        hcl_cache.install(Path(os.environ[hcl_cache.ENV]))
     try:
         run(job_root)
     except BaseException:

@@ -12,12 +12,13 @@ import functools
 from pathlib import Path
 from typing import Any
 
-import hcl2
 import pytest
 from archkb.engine.kb import KnowledgeBase
 from archkb.engine.resolve import resolve_architecture
 from archkb.engine.results import ResolvedArchitecture
 from archkb.exports.iac.render import ExportMeta, render_tool
+
+from tests.exports import hcl_cache
 
 PROVIDERS = ("aws", "azure", "gcp")
 BLUEPRINTS = sorted(
@@ -55,8 +56,9 @@ def _front_doors(kb: KnowledgeBase, blueprint: str, provider: str) -> tuple[set[
 @functools.cache
 def _parsed(text: str) -> dict[str, Any]:
     """python-hcl2's reading of one file; stacks share many identical module files, so each
-    distinct text is parsed once (python-hcl2 takes ~10 ms a file)."""
-    parsed: dict[str, Any] = hcl2.loads(text)
+    distinct text is parsed once per session (python-hcl2 takes ~10 ms a file; hcl_cache.py
+    shares the reading with the other worker)."""
+    parsed: dict[str, Any] = hcl_cache.loads(text)
     return parsed
 
 
