@@ -84,7 +84,10 @@ def _findings(framework: str, items: list[dict[str, object]]) -> list[CheckovFin
 
 
 def checkov_command(
-    path: Path, frameworks: Sequence[str], skip_checks: Sequence[str] = ()
+    path: Path,
+    frameworks: Sequence[str],
+    skip_checks: Sequence[str] = (),
+    skip_paths: Sequence[str] = (),
 ) -> tuple[list[str], dict[str, str]]:
     """The checkov command line and environment for one offline run over `path` (JSON out).
 
@@ -105,6 +108,7 @@ def checkov_command(
         "-o",
         "json",
         *(["--skip-check", ",".join(skip_checks)] if skip_checks else []),
+        *(arg for pattern in skip_paths for arg in ("--skip-path", pattern)),
     ]
     env = {
         **os.environ,
