@@ -30,6 +30,9 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 TERRAFORM_TESTS = "tests/exports/test_iac_terraform.py"
+EARLY_TESTS = ("tests/tui/", "tests/test_wheel.py")
+"""Scheduled first: tests that often wait rather than compute (Textual's Pilot), and the
+wheel install, one test of half a minute that would otherwise end the session alone."""
 
 
 def _shared_by_workers(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
@@ -97,17 +100,26 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Group the SHARED_SETUP files' tests per file; run the tests that read the Terraform
-    job's checkov results last (in collection order otherwise), so the job has the whole
-    session to finish and no worker waits idle for it."""
+    """Group the SHARED_SETUP files' tests per file. Order: EARLY_TESTS first, the tests
+    that read the Terraform job's checkov results last, the rest in collection order between.
+
+    The suite is CPU-bound, so the order decides how well the two cores stay busy. Pilot tests
+    spend about half their time waiting for the screen; run last, they left a core idle for
+    the final two minutes, while early on the Terraform job takes whatever they leave. The
+    checkov readers go last so the job has the whole session to finish and no worker waits."""
     for item in items:
         path = item.nodeid.split("::", 1)[0]
         if path in SHARED_SETUP:
             item.add_marker(pytest.mark.xdist_group(name=path))
-    waiting = [i for i in items if i.nodeid.startswith(TERRAFORM_TESTS) and _reads_scan(i)]
-    if waiting:
-        chosen = set(map(id, waiting))
-        items[:] = [i for i in items if id(i) not in chosen] + waiting
+    items.sort(key=_phase)  # stable: collection order within each phase
+
+
+def _phase(item: pytest.Item) -> int:
+    if item.nodeid.startswith(EARLY_TESTS):
+        return 0
+    if item.nodeid.startswith(TERRAFORM_TESTS) and _reads_scan(item):
+        return 2
+    return 1
 
 
 def _reads_scan(item: pytest.Item) -> bool:
