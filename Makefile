@@ -13,11 +13,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 demo: setup graphviz ## Set everything up, then run the headline recommendation
 	$(BIN)/archkb recommend --needs $(NEEDS)
 
-# The set-up steps wait mostly on the package registry, so they run side by side (tfschema
-# still waits for setup); lint, types and tests then run one after another.
+# The set-up steps wait mostly on the package registry, so they run side by side (tfschema,
+# lint and typecheck wait for setup, then run beside the validators' install); a failure
+# stops the target before the suite starts.
 test: ## Set everything up, then lint, type-check and run the whole suite
-	$(MAKE) --no-print-directory -j4 --output-sync=target setup graphviz tools tfschema
-	$(MAKE) --no-print-directory lint typecheck unit
+	$(MAKE) --no-print-directory -j4 --output-sync=target setup graphviz tools tfschema lint typecheck
+	$(MAKE) --no-print-directory unit
 
 setup: $(APP_STAMP)
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from archkb.engine.kb import KnowledgeBase
-from archkb.engine.load import builtin_kb_root, load_records
 from click.testing import CliRunner, Result
 from hypothesis import settings
+
+from tests.builtin_kb import builtin_kb
 
 # Property tests explore new inputs on every local run; in CI (CI=true) they replay a fixed
 # sequence, so a submission never fails on a draw nobody has seen.
@@ -128,8 +129,8 @@ def _reads_scan(item: pytest.Item) -> bool:
 
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
-    """The built-in KB, loaded from YAML (validated, integrity-checked)."""
-    return KnowledgeBase.from_records(load_records([builtin_kb_root()]))
+    """The built-in KB, loaded from YAML (validated, integrity-checked), once per process."""
+    return builtin_kb()
 
 
 @pytest.fixture()

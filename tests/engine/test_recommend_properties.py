@@ -5,11 +5,12 @@ from __future__ import annotations
 from archkb.engine.kb import KnowledgeBase
 from archkb.engine.needs import NeedsError, parse_needs
 from archkb.engine.recommend import recommend
-from archkb.engine.store import load_knowledge_base
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-KB, _ = load_knowledge_base(use_cache=False)
+from tests.builtin_kb import builtin_kb
+
+KB = builtin_kb()
 WORDS = sorted({w for n in KB.needs.values() for w in (n.id, *n.aliases)})
 
 

@@ -7,11 +7,12 @@ from pathlib import Path
 from archkb.engine.errors import KbLoadError
 from archkb.engine.load import builtin_kb_root, read_records
 from archkb.engine.search import resolve_name, search_text
-from archkb.engine.store import load_knowledge_base
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-KB, _ = load_knowledge_base(use_cache=False)
+from tests.builtin_kb import builtin_kb
+
+KB = builtin_kb()
 SAMPLES = [
     builtin_kb_root() / "patterns" / "circuit-breaker.yaml",
     builtin_kb_root() / "tools" / "kubernetes.yaml",

@@ -19,7 +19,6 @@ from archkb.engine.results import (
     ResolvedComponent,
     ResolvedFlow,
 )
-from archkb.engine.store import load_knowledge_base
 from archkb.engine.topology import placement_facts
 from archkb.exports.diagram import render_diagram
 from archkb.exports.iac.render import ExportMeta, render_tool
@@ -27,7 +26,9 @@ from archkb.exports.layout import diagram_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-KB, _ = load_knowledge_base(use_cache=False)
+from tests.builtin_kb import builtin_kb
+
+KB = builtin_kb()
 ICON_ROOT = Path(diagrams.__file__).resolve().parent.parent
 """DOT names the `diagrams` package's icons by paths relative to its installation."""
 TIERS = ["edge", "web", "app", "data", "integration", "network", "security", "ops"]
